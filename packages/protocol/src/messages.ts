@@ -1,0 +1,271 @@
+/**
+ * Porchlight signaling messages, version 1.
+ *
+ * Every message is one JSON object in one WebSocket text frame, keyed on `type`:
+ *
+ * ```
+ * +--------------------------------------------------------------+
+ * | { "type": "<message type>", ...fields of that type }         |
+ * +--------------------------------------------------------------+
+ * ```
+ *
+ * The first message a client sends is `hello`, which names the protocol version, the role and
+ * the room. The relay replies `welcome` or an `error` followed by a close.
+ */
+
+/** The protocol version this package speaks. */
+export const PROTOCOL_VERSION = 1;
+
+/** Largest message, in UTF-8 bytes, that a client or the relay may send. */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+
+/** Longest display name a visitor may give, in characters. */
+export const MAX_NAME_LENGTH = 64;
+
+/** Longest free-text message (host status, decline reason), in characters. */
+export const MAX_TEXT_LENGTH = 280;
+
+/** Longest SDP blob forwarded, in characters. */
+export const MAX_SDP_LENGTH = 32 * 1024;
+
+export type Role = 'host' | 'visitor';
+
+/** What a visitor's button shows. */
+export type PresenceStatus = 'available' | 'busy' | 'offline';
+
+// ---------------------------------------------------------------------------------------------
+// Peer-to-peer payloads carried inside `signal` messages. The relay checks their shape and
+// size and forwards them unchanged to the admitted peer.
+// ---------------------------------------------------------------------------------------------
+
+/** An SDP offer or answer, as simple-peer emits it. */
+export interface SdpSignal {
+  type: 'offer' | 'answer';
+  sdp: string;
+}
+
+/** One trickled ICE candidate. */
+export interface CandidateSignal {
+  type: 'candidate';
+  candidate: {
+    candidate: string;
+    sdpMLineIndex?: number | null;
+    sdpMid?: string | null;
+    usernameFragment?: string | null;
+  };
+}
+
+/** simple-peer's request that the initiator renegotiate. */
+export interface RenegotiateSignal {
+  type: 'renegotiate';
+  renegotiate: true;
+}
+
+/** simple-peer's request that the initiator add a transceiver. */
+export interface TransceiverRequestSignal {
+  type: 'transceiverRequest';
+  transceiverRequest: { kind: 'audio' | 'video'; init?: Record<string, unknown> };
+}
+
+/**
+ * One step of the end-to-end key agreement. Values are base64url strings. The relay sees these
+ * public values but cannot derive the media keys from them.
+ */
+export interface KeyShareSignal {
+  type: 'key-share';
+  /** Ephemeral X25519 public key, 32 bytes. */
+  x25519: string;
+}
+
+export type SignalPayload =
+  | SdpSignal
+  | CandidateSignal
+  | RenegotiateSignal
+  | TransceiverRequestSignal
+  | KeyShareSignal;
+
+// ---------------------------------------------------------------------------------------------
+// Client to relay
+// ---------------------------------------------------------------------------------------------
+
+/** First message on every connection. */
+export interface HelloMessage {
+  type: 'hello';
+  version: number;
+  role: Role;
+  room: string;
+}
+
+/** Host sets the status shown on every visitor's button. */
+export interface SetPresenceMessage {
+  type: 'set-presence';
+  status: PresenceStatus;
+  message?: string;
+}
+
+/** Visitor asks to be let in. */
+export interface KnockMessage {
+  type: 'knock';
+  name?: string;
+}
+
+/** Visitor withdraws its knock while waiting. */
+export interface CancelMessage {
+  type: 'cancel';
+}
+
+/** Host lets a waiting visitor in. */
+export interface AdmitMessage {
+  type: 'admit';
+  callId: string;
+}
+
+/** Host turns a waiting visitor away. */
+export interface DeclineMessage {
+  type: 'decline';
+  callId: string;
+  message?: string;
+}
+
+/** Either side of an admitted call sends a payload to the other. */
+export interface SignalMessage {
+  type: 'signal';
+  callId: string;
+  data: SignalPayload;
+}
+
+/** Either side ends an admitted call. */
+export interface HangUpMessage {
+  type: 'hang-up';
+  callId: string;
+}
+
+export type ClientMessage =
+  | HelloMessage
+  | SetPresenceMessage
+  | KnockMessage
+  | CancelMessage
+  | AdmitMessage
+  | DeclineMessage
+  | SignalMessage
+  | HangUpMessage;
+
+// ---------------------------------------------------------------------------------------------
+// Relay to client
+// ---------------------------------------------------------------------------------------------
+
+/** Reply to a valid `hello`. */
+export interface WelcomeMessage {
+  type: 'welcome';
+  version: number;
+  connectionId: string;
+}
+
+/** The room's status, pushed to visitors on connect and on every change. */
+export interface PresenceMessage {
+  type: 'presence';
+  status: PresenceStatus;
+  message?: string;
+}
+
+/** A visitor knocked; sent to every host connection of the room. */
+export interface KnockReceivedMessage {
+  type: 'knock-received';
+  callId: string;
+  name?: string;
+}
+
+/** Why a knock left the waiting room without being admitted by this host connection. */
+export type KnockEndReason = 'cancelled' | 'disconnected' | 'admitted-elsewhere' | 'declined';
+
+/** A knock left the waiting room; sent to hosts. */
+export interface KnockEndedMessage {
+  type: 'knock-ended';
+  callId: string;
+  reason: KnockEndReason;
+}
+
+/** The visitor's knock is queued; sent on knock and whenever its place changes. */
+export interface WaitingMessage {
+  type: 'waiting';
+  callId: string;
+  /** 1 is next in line. */
+  position: number;
+}
+
+/** The host admitted the call; sent to the visitor and to the admitting host. */
+export interface AdmittedMessage {
+  type: 'admitted';
+  callId: string;
+}
+
+/** The host declined the knock, or went offline while the visitor waited. */
+export interface DeclinedMessage {
+  type: 'declined';
+  callId: string;
+  reason: 'declined' | 'host-offline';
+  message?: string;
+}
+
+/** A payload from the admitted peer. */
+export interface SignalReceivedMessage {
+  type: 'signal';
+  callId: string;
+  data: SignalPayload;
+}
+
+/** The call ended on the other side. */
+export interface CallEndedMessage {
+  type: 'call-ended';
+  callId: string;
+  reason: 'hang-up' | 'disconnected';
+}
+
+export type ErrorCode =
+  /** The frame was not valid JSON text. */
+  | 'invalid-json'
+  /** The JSON was valid but not a well-formed message: the text says which field. */
+  | 'invalid-message'
+  /** `hello.version` is not one the relay speaks. */
+  | 'unsupported-version'
+  /** The first message was not `hello`, or `hello` came twice. */
+  | 'hello-required'
+  /** The message is not allowed for this role or in this state. */
+  | 'not-allowed'
+  /** The call id names no call of this connection. */
+  | 'unknown-call'
+  /** The room has no host online, so a knock cannot be queued. */
+  | 'room-offline'
+  /** The message is larger than {@link MAX_MESSAGE_BYTES}. */
+  | 'message-too-large';
+
+/** The relay rejected a message. The connection stays open unless a close follows. */
+export interface ErrorMessage {
+  type: 'error';
+  code: ErrorCode;
+  message: string;
+}
+
+export type ServerMessage =
+  | WelcomeMessage
+  | PresenceMessage
+  | KnockReceivedMessage
+  | KnockEndedMessage
+  | WaitingMessage
+  | AdmittedMessage
+  | DeclinedMessage
+  | SignalReceivedMessage
+  | CallEndedMessage
+  | ErrorMessage;
+
+/** WebSocket close codes the relay uses for application reasons. */
+export const CloseCode = {
+  /** The first message was not a valid `hello`. */
+  helloRequired: 4001,
+  /** `hello.version` is not supported. */
+  unsupportedVersion: 4002,
+  /** The relay is shutting down; reconnect after a short delay. */
+  goingAway: 1001,
+  /** A message exceeded {@link MAX_MESSAGE_BYTES}. */
+  messageTooBig: 1009,
+} as const;
