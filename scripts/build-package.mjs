@@ -14,8 +14,12 @@ if (entryPoints.length === 0) entryPoints.push('src/index.ts');
 
 rmSync('dist', { recursive: true, force: true });
 
+const root = resolve(import.meta.dirname, '..');
+
 await esbuild.build({
   entryPoints,
+  // The base config has no `paths`, so sibling packages stay imports of their published names.
+  tsconfig: resolve(root, 'tsconfig.base.json'),
   outdir: 'dist',
   outbase: 'src',
   bundle: true,
@@ -33,7 +37,7 @@ writeFileSync(
   tsconfig,
   JSON.stringify(
     {
-      extends: '../../tsconfig.base.json'.replace('../../', resolve(import.meta.dirname, '..') + '/'),
+      extends: resolve(root, 'tsconfig.base.json'),
       compilerOptions: {
         rootDir: 'src',
         outDir: 'dist',
@@ -41,7 +45,7 @@ writeFileSync(
         types: platform === 'node' ? ['node'] : [],
       },
       include: ['src'],
-      exclude: ['src/**/*.test.ts'],
+      exclude: ['src/**/*.test.ts', 'src/**/_test-*.ts'],
     },
     null,
     2,

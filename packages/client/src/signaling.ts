@@ -1,0 +1,122 @@
+import {
+  PROTOCOL_VERSION,
+  parseServerMessage,
+  type ClientMessage,
+  type Role,
+  type ServerMessage,
+  type WelcomeMessage,
+} from '@porchlight/protocol';
+import { PorchlightError } from './types.js';
+
+/** Milliseconds to wait for the relay's `welcome` before giving up. */
+const OPEN_TIMEOUT_MS = 10_000;
+
+/** Event carrying one validated message from the relay. */
+export class SignalingMessageEvent extends Event {
+  readonly message: ServerMessage;
+
+  constructor(message: ServerMessage) {
+    super('message');
+    this.message = message;
+  }
+}
+
+/**
+ * One WebSocket connection to the relay, speaking protocol v1. Dispatches `message`
+ * ({@link SignalingMessageEvent}) for each valid relay message and `close` once when the
+ * connection ends for any reason after it opened.
+ */
+export class SignalingConnection extends EventTarget {
+  readonly #url: string;
+  readonly #role: Role;
+  readonly #room: string;
+  #socket: WebSocket | null = null;
+  #closed = false;
+
+  constructor(url: string, role: Role, room: string) {
+    super();
+    this.#url = url;
+    this.#role = role;
+    this.#room = room;
+  }
+
+  /** Whether the connection is open and greeted. */
+  get open(): boolean {
+    return this.#socket?.readyState === WebSocket.OPEN && !this.#closed;
+  }
+
+  /**
+   * Connects and sends `hello`. Resolves with the relay's `welcome`.
+   *
+   * @throws {PorchlightError} `relay-unreachable` when the relay cannot be reached or does not
+   * answer in time, `relay-error` when it rejects the greeting.
+   */
+  connect(): Promise<WelcomeMessage> {
+    if (this.#socket !== null) throw new Error('Cannot connect twice: create a new connection');
+
+    return new Promise((resolve, reject) => {
+      let socket: WebSocket;
+      try {
+        socket = new WebSocket(this.#url);
+      } catch (cause) {
+        reject(new PorchlightError('relay-unreachable', `Invalid relay URL "${this.#url}"`, { cause }));
+        return;
+      }
+      this.#socket = socket;
+      let welcomed = false;
+      const timer = setTimeout(() => {
+        reject(new PorchlightError('relay-unreachable', 'Timed out waiting for the relay to answer'));
+        socket.close();
+      }, OPEN_TIMEOUT_MS);
+
+      socket.addEventListener('open', () => {
+        this.#sendRaw({ type: 'hello', version: PROTOCOL_VERSION, role: this.#role, room: this.#room });
+      });
+
+      socket.addEventListener('message', (event) => {
+        const result = parseServerMessage(event.data);
+        if (!result.ok) return; // A relay newer than this client may add messages: ignore them.
+        const message = result.message;
+        if (!welcomed) {
+          if (message.type === 'welcome') {
+            welcomed = true;
+            clearTimeout(timer);
+            resolve(message);
+          } else if (message.type === 'error') {
+            clearTimeout(timer);
+            reject(new PorchlightError('relay-error', `The relay rejected the connection: ${message.code}`));
+          }
+          return;
+        }
+        this.dispatchEvent(new SignalingMessageEvent(message));
+      });
+
+      socket.addEventListener('close', () => {
+        clearTimeout(timer);
+        if (!welcomed) {
+          reject(new PorchlightError('relay-unreachable', `Could not connect to the relay at ${this.#url}`));
+          return;
+        }
+        if (this.#closed) return;
+        this.#closed = true;
+        this.dispatchEvent(new Event('close'));
+      });
+    });
+  }
+
+  /** Sends one message. Messages sent while the connection is not open are dropped. */
+  send(message: Exclude<ClientMessage, { type: 'hello' }>): void {
+    this.#sendRaw(message);
+  }
+
+  /** Closes the connection without dispatching `close`. */
+  close(): void {
+    this.#closed = true;
+    this.#socket?.close(1000);
+  }
+
+  #sendRaw(message: ClientMessage): void {
+    if (this.#socket?.readyState !== WebSocket.OPEN) return;
+    this.#socket.send(JSON.stringify(message));
+  }
+}

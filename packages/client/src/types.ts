@@ -1,0 +1,92 @@
+import type { PresenceStatus } from '@porchlight/protocol';
+
+/** Settings shared by the visitor and host clients. */
+export interface ClientOptions {
+  /** WebSocket URL of the Porchlight relay, for example `wss://relay.example.org`. */
+  server: string;
+  /** Room id: the therapist's room, as given in the embed snippet. */
+  room: string;
+  /**
+   * URL of the E2EE worker script (`porchlight-e2ee-worker.js` from `@porchlight/widget/dist`).
+   * The script-tag bundle finds it beside itself.
+   */
+  workerUrl: string | URL;
+  /** ICE servers for the peer connection. Defaults to none: host candidates only. */
+  iceServers?: RTCIceServer[];
+}
+
+/** Stable codes for every failure a person may need to be told about. */
+export type PorchlightErrorCode =
+  /** The relay could not be reached or closed the connection. */
+  | 'relay-unreachable'
+  /** The relay rejected a message (a bug or a version mismatch). */
+  | 'relay-error'
+  /** The person denied camera or microphone permission. */
+  | 'media-denied'
+  /** No camera or microphone was found. */
+  | 'media-not-found'
+  /** The camera or microphone is in use by another application. */
+  | 'media-in-use'
+  /** Camera and microphone are unavailable for another reason (for example an insecure page). */
+  | 'media-failed'
+  /** This browser cannot encrypt media frames, so no call is started. */
+  | 'e2ee-unsupported'
+  /** The therapist declined the knock. */
+  | 'declined'
+  /** The therapist went offline while the visitor waited, or was offline on knock. */
+  | 'host-offline'
+  /** The peer-to-peer connection could not be made or was lost. */
+  | 'call-failed';
+
+/** A failure with a stable code for programs and a plain-language message for people. */
+export class PorchlightError extends Error {
+  override name = 'PorchlightError';
+  readonly code: PorchlightErrorCode;
+
+  constructor(code: PorchlightErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** Where the visitor's side stands. */
+export type VisitorState =
+  /** Not connected to the relay yet. */
+  | 'idle'
+  /** Opening the signaling connection. */
+  | 'connecting'
+  /** Connected; presence is known and a call can start. */
+  | 'ready'
+  /** Waiting for camera and microphone permission. */
+  | 'requesting-media'
+  /** Knocked; waiting for the therapist. */
+  | 'waiting'
+  /** Admitted; the call is connecting or running. */
+  | 'in-call'
+  /** The call ended normally. */
+  | 'ended'
+  /** Something failed: see `error`. */
+  | 'error';
+
+/** Where the host's side stands. */
+export type HostState = 'idle' | 'connecting' | 'online' | 'in-call' | 'error';
+
+/** A visitor waiting in the host's waiting room. */
+export interface Knock {
+  callId: string;
+  /** Display name the visitor gave, if any. Untrusted text. */
+  name?: string;
+  /** Milliseconds since the epoch when the knock arrived. */
+  receivedAt: number;
+}
+
+/** Where one call stands. */
+export type CallState = 'connecting' | 'connected' | 'ended';
+
+/** Why a call ended. */
+export type CallEndReason = 'local-hang-up' | 'remote-hang-up' | 'remote-disconnected' | 'failed';
+
+export interface PresenceDetail {
+  status: PresenceStatus;
+  message?: string;
+}

@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { DROP_NOTICE_INTERVAL_MS, DropNotifier } from './_drop-notifier.js';
+import type { EncodedFrameLike } from './_frame-cryptor.js';
+import { WorkerRuntime } from './_worker-runtime.js';
+import type { KeyEntry, WorkerRequest, WorkerResponse } from './worker-protocol.js';
+
+const KEY = Uint8Array.from({ length: 32 }, (_, i) => i * 3);
+
+function fakeClock() {
+  let now = 0;
+  const timers: { at: number; callback: () => void }[] = [];
+  return {
+    now: () => now,
+    setTimeout: (callback: () => void, delayMs: number) => {
+      timers.push({ at: now + delayMs, callback });
+      return timers.length;
+    },
+    advance(ms: number) {
+      now += ms;
+      for (const timer of timers.splice(0)) {
+        if (timer.at <= now) timer.callback();
+        else timers.push(timer);
+      }
+    },
+  };
+}
+
+/** Pushes frames through `runtime.attach` and returns the frames that came out. */
+async function runFrames(
+  runtime: WorkerRuntime,
+  options: { operation: 'encrypt' | 'decrypt'; kind: 'audio' | 'video' },
+  frames: EncodedFrameLike[],
+): Promise<EncodedFrameLike[]> {
+  const output: EncodedFrameLike[] = [];
+  const readable = new ReadableStream<EncodedFrameLike>({
+    start(controller) {
+      for (const frame of frames) controller.enqueue(frame);
+      controller.close();
+    },
+  });
+  const writable = new WritableStream<EncodedFrameLike>({
+    write(frame) {
+      output.push(frame);
+    },
+  });
+  await runtime.attach(readable, writable, options);
+  return output;
+}
+
+function opusFrame(seed: number): EncodedFrameLike {
+  const bytes = Uint8Array.from({ length: 24 }, (_, i) => (i + seed) & 0xff);
+  return { data: bytes.buffer };
+}
+
+const keysFor = (operation: KeyEntry['operation']): KeyEntry[] => [
+  { operation, kind: 'audio', kid: 0, baseKey: KEY },
+];
+
+describe('WorkerRuntime', () => {
+  it('drops every frame until set-keys arrives', async () => {
+    const posted: WorkerResponse[] = [];
+    const runtime = new WorkerRuntime((message) => posted.push(message), fakeClock());
+    const output = await runFrames(runtime, { operation: 'encrypt', kind: 'audio' }, [
+      opusFrame(1),
+      opusFrame(2),
+    ]);
+    expect(output).toHaveLength(0);
+    expect(runtime.stats.encrypt.audio).toEqual({ frames: 0, dropped: 2, empty: 0 });
+    expect(posted).toEqual([
+      { type: 'frames-dropped', operation: 'encrypt', kind: 'audio', reason: 'no-key', count: 1 },
+    ]);
+  });
+
+  it('round trip works through two runtimes', async () => {
+    const sender = new WorkerRuntime(() => undefined, fakeClock());
+    const receiver = new WorkerRuntime(() => undefined, fakeClock());
+    sender.handleMessage({ type: 'set-keys', keys: keysFor('encrypt') });
+    receiver.handleMessage({ type: 'set-keys', keys: keysFor('decrypt') });
+
+    const originals = [opusFrame(1), opusFrame(2), { data: new ArrayBuffer(0) }];
+    const expected = originals.map((frame) => new Uint8Array(frame.data.slice(0)));
+    const encrypted = await runFrames(sender, { operation: 'encrypt', kind: 'audio' }, originals);
+    const decrypted = await runFrames(receiver, { operation: 'decrypt', kind: 'audio' }, encrypted);
+
+    expect(decrypted.map((frame) => new Uint8Array(frame.data))).toEqual(expected);
+    expect(receiver.stats.decrypt.audio).toEqual({ frames: 2, dropped: 0, empty: 1 });
+  });
+
+  it('get-stats returns a counters copy', () => {
+    const posted: WorkerResponse[] = [];
+    const runtime = new WorkerRuntime((message) => posted.push(message), fakeClock());
+    runtime.stats.decrypt.video.frames = 7;
+    runtime.handleMessage({ type: 'get-stats', requestId: 42 });
+    const reply = posted[0];
+    expect(reply?.type).toBe('stats');
+    if (reply?.type !== 'stats') return;
+    expect(reply.requestId).toBe(42);
+    expect(reply.stats.decrypt.video.frames).toBe(7);
+    expect(reply.stats).not.toBe(runtime.stats);
+  });
+
+  it('video drops request key frames', async () => {
+    const runtime = new WorkerRuntime(() => undefined, fakeClock());
+    let requests = 0;
+    const frame: EncodedFrameLike = { data: new ArrayBuffer(40), type: 'delta' };
+    const readable = new ReadableStream<EncodedFrameLike>({
+      start(controller) {
+        controller.enqueue(frame);
+        controller.close();
+      },
+    });
+    runtime.handleTransformer({
+      readable,
+      writable: new WritableStream(),
+      options: { operation: 'decrypt', kind: 'video' },
+      sendKeyFrameRequest: () => {
+        requests++;
+        return Promise.reject(new Error('no frame yet'));
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(requests).toBe(1);
+    expect(runtime.stats.decrypt.video.dropped).toBe(1);
+  });
+
+  it('rejects invalid transform options and requests', () => {
+    const runtime = new WorkerRuntime(() => undefined, fakeClock());
+    expect(() =>
+      runtime.attach(new ReadableStream(), new WritableStream(), { operation: 'encrypt' }),
+    ).toThrow(/"kind"/);
+    expect(() =>
+      runtime.handleMessage({ type: 'reset' } as unknown as WorkerRequest),
+    ).toThrow(/Unknown worker request type/);
+  });
+});
+
+describe('DropNotifier', () => {
+  it('one notice per interval', () => {
+    const clock = fakeClock();
+    const notices: unknown[] = [];
+    const notifier = new DropNotifier((notice) => notices.push(notice), clock);
+    notifier.record('decrypt', 'video', 'auth-failed');
+    notifier.record('decrypt', 'video', 'auth-failed');
+    notifier.record('decrypt', 'video', 'auth-failed');
+    expect(notices).toHaveLength(1);
+    clock.advance(DROP_NOTICE_INTERVAL_MS);
+    const notice = { type: 'frames-dropped', operation: 'decrypt', kind: 'video' };
+    expect(notices).toEqual([
+      { ...notice, reason: 'auth-failed', count: 1 },
+      { ...notice, reason: 'auth-failed', count: 2 },
+    ]);
+  });
+
+  it('keeps reasons and kinds apart', () => {
+    const notices: unknown[] = [];
+    const notifier = new DropNotifier((notice) => notices.push(notice), fakeClock());
+    notifier.record('decrypt', 'video', 'auth-failed');
+    notifier.record('decrypt', 'video', 'replay');
+    notifier.record('decrypt', 'audio', 'auth-failed');
+    expect(notices).toHaveLength(3);
+  });
+});

@@ -1,0 +1,144 @@
+import { DropNotifier, type NotifierClock } from './_drop-notifier.js';
+import { FrameCryptor, type EncodedFrameLike } from './_frame-cryptor.js';
+import { KeyRing } from './_key-ring.js';
+import type {
+  E2eeStats,
+  MediaKind,
+  TransformCounters,
+  TransformOperation,
+  TransformOptions,
+  WorkerRequest,
+  WorkerResponse,
+} from './worker-protocol.js';
+
+/** The parts of `RTCRtpScriptTransformer` the worker uses. */
+export interface ScriptTransformerLike {
+  readable: ReadableStream;
+  writable: WritableStream;
+  options?: unknown;
+  /** Chromium 156 has this on receivers; Firefox ESR 153 does not. */
+  sendKeyFrameRequest?: () => Promise<void> | void;
+}
+
+function emptyCounters(): TransformCounters {
+  return { frames: 0, dropped: 0, empty: 0 };
+}
+
+function validateOptions(options: unknown): TransformOptions {
+  const { operation, kind } = (options ?? {}) as Partial<TransformOptions>;
+  if (operation !== 'encrypt' && operation !== 'decrypt') {
+    throw new TypeError("Expected transform option \"operation\" to be 'encrypt' or 'decrypt'");
+  }
+  if (kind !== 'audio' && kind !== 'video') {
+    throw new TypeError("Expected transform option \"kind\" to be 'audio' or 'video'");
+  }
+  return { operation, kind };
+}
+
+/**
+ * State and message handling of one E2EE worker, independent of the worker globals so that it
+ * runs in tests.
+ */
+export class WorkerRuntime {
+  readonly keys = new KeyRing();
+  readonly stats: E2eeStats = {
+    encrypt: { audio: emptyCounters(), video: emptyCounters() },
+    decrypt: { audio: emptyCounters(), video: emptyCounters() },
+  };
+  private readonly notifier: DropNotifier;
+
+  constructor(
+    private readonly post: (response: WorkerResponse) => void,
+    private readonly clock?: NotifierClock,
+  ) {
+    this.notifier = new DropNotifier(post, clock);
+  }
+
+  /**
+   * Handles one request from the page. Invalid requests throw, so the page gets an `error` event
+   * on the worker.
+   */
+  handleMessage(request: WorkerRequest): void {
+    switch (request.type) {
+      case 'set-keys':
+        this.keys.setKeys(request.keys);
+        return;
+      case 'get-stats':
+        this.post({
+          type: 'stats',
+          requestId: request.requestId,
+          stats: structuredClone(this.stats),
+        });
+        return;
+      case 'attach-streams':
+        this.attach(request.readable, request.writable, request);
+        return;
+      default:
+        throw new TypeError(
+          `Unknown worker request type: ${String((request as { type?: unknown }).type)}`,
+        );
+    }
+  }
+
+  /** Handles an `rtctransform` event of `RTCRtpScriptTransform`. */
+  handleTransformer(transformer: ScriptTransformerLike): void {
+    this.attach(transformer.readable, transformer.writable, transformer.options, transformer);
+  }
+
+  /**
+   * Pipes `readable` through a cryptor into `writable`. Failed frames are dropped and counted,
+   * and the transform callback does not throw (`FrameCryptor.process` catches every failure),
+   * because an error would end the media stream.
+   */
+  attach(
+    readable: ReadableStream,
+    writable: WritableStream,
+    options: unknown,
+    transformer?: ScriptTransformerLike,
+  ): Promise<void> {
+    const { operation, kind } = validateOptions(options);
+    const cryptor = this.createCryptor(operation, kind, transformer);
+
+    const transform = new TransformStream<EncodedFrameLike, EncodedFrameLike>({
+      transform: (frame, controller) => {
+        const outcome = cryptor.process(frame);
+        if (outcome.status !== 'dropped') {
+          controller.enqueue(frame);
+          return;
+        }
+        if (!outcome.quiet) this.notifier.record(operation, kind, outcome.reason);
+      },
+    });
+    // The pipe ends when the sender or receiver goes away, and nothing is left to clean up then.
+    return readable
+      .pipeThrough(transform)
+      .pipeTo(writable)
+      .catch(() => undefined);
+  }
+
+  private createCryptor(
+    operation: TransformOperation,
+    kind: MediaKind,
+    transformer: ScriptTransformerLike | undefined,
+  ): FrameCryptor {
+    const sendKeyFrameRequest = transformer?.sendKeyFrameRequest;
+    const requestKeyFrame =
+      operation === 'decrypt' && kind === 'video' && typeof sendKeyFrameRequest === 'function'
+        ? () => {
+            const pending = sendKeyFrameRequest.call(transformer);
+            // The promise rejects when no frame has arrived yet, and a later request may succeed.
+            if (pending instanceof Promise) pending.catch(() => undefined);
+          }
+        : undefined;
+
+    const clock = this.clock;
+    return new FrameCryptor({
+      operation,
+      kind,
+      keys: this.keys,
+      counters: this.stats[operation][kind],
+      ...(requestKeyFrame ? { requestKeyFrame } : {}),
+      ...(clock ? { now: () => clock.now() } : {}),
+    });
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Messages between the page and the E2EE transform worker.
+ *
+ * The page creates one worker per call. Each sender and receiver gets a transform in that worker:
+ * with `RTCRtpScriptTransform`, the options below arrive as `event.transformer.options`; with the
+ * legacy `createEncodedStreams()`, the page posts an `attach-streams` request.
+ */
+
+export type MediaKind = 'audio' | 'video';
+export type TransformOperation = 'encrypt' | 'decrypt';
+
+/** Options of one `RTCRtpScriptTransform`. */
+export interface TransformOptions {
+  operation: TransformOperation;
+  kind: MediaKind;
+}
+
+/** One SFrame base key for one direction and media kind. */
+export interface KeyEntry {
+  operation: TransformOperation;
+  kind: MediaKind;
+  /**
+   * SFrame key id written in (encrypt) or expected in (decrypt) the frame header, a safe
+   * integer of at least 0.
+   */
+  kid: number;
+  /** SFrame base key, 32 bytes. */
+  baseKey: Uint8Array;
+}
+
+export type WorkerRequest =
+  /** Legacy insertable streams (Chromium's `createEncodedStreams`). */
+  | ({ type: 'attach-streams'; readable: ReadableStream; writable: WritableStream } & TransformOptions)
+  /**
+   * Installs the call's keys. Frames are dropped, never sent in clear, until this arrives. Each
+   * key becomes the newest of its operation and kind, and encrypt transforms switch to it. The
+   * worker keeps the four newest keys per operation and kind, so late frames under an older
+   * decrypt key still decrypt. Sending a KID again with the same bytes keeps its CTR.
+   */
+  | { type: 'set-keys'; keys: KeyEntry[] }
+  /** Asks for a `stats` reply with the same `requestId`. */
+  | { type: 'get-stats'; requestId: number };
+
+/** Counters of one transform kind and direction since the worker started. */
+export interface TransformCounters {
+  /** Frames encrypted or decrypted and passed on. */
+  frames: number;
+  /** Frames dropped: no key yet, failed authentication, unknown key id, replay, malformed. */
+  dropped: number;
+  /** Empty frames (for example Opus DTX) passed on untouched. */
+  empty: number;
+}
+
+export type E2eeStats = Record<TransformOperation, Record<MediaKind, TransformCounters>>;
+
+/** Why the worker dropped a frame. */
+export type DropReason = 'no-key' | 'unknown-kid' | 'auth-failed' | 'replay' | 'malformed' | 'counter-exhausted';
+
+export type WorkerResponse =
+  | { type: 'stats'; requestId: number; stats: E2eeStats }
+  /** Rate-limited notice that frames were dropped: at most one per reason and kind every 5 s. */
+  | { type: 'frames-dropped'; operation: TransformOperation; kind: MediaKind; reason: DropReason; count: number };

@@ -1,0 +1,111 @@
+import type { PorchlightErrorCode } from '@porchlight/client';
+
+/** Plain-language text for one failure: what happened, then what the person can do. */
+export interface ErrorText {
+  message: string;
+  action: string;
+}
+
+/**
+ * Every user-facing English string of the widget, in one place so that a translation can
+ * replace the whole object later. Visitors may be upset when they read these, so the error
+ * texts avoid jargon and always say what to do next.
+ */
+export const strings = {
+  button: {
+    talkNow: 'Talk now',
+    checking: 'Checking if your therapist is available…',
+    notConfigured: 'Video calls are not available on this page right now',
+    busy: 'Therapist is busy',
+    offline: 'Therapist is offline',
+    requestingMedia: 'Please allow your camera and microphone when your browser asks',
+    waiting: 'Waiting for your therapist…',
+    queuePosition: (position: number): string => `You are number ${position} in line`,
+    cancel: 'Cancel',
+    callEnded: 'Call ended',
+    close: 'Close',
+    tryAgain: 'Try again',
+  },
+  console: {
+    label: 'Porchlight console',
+    goOnline: 'Go online',
+    goOffline: 'Go offline',
+    statusOffline: 'You are offline. Visitors see that you are not available.',
+    statusConnecting: 'Connecting…',
+    statusOnline: 'You are online. Visitors can knock.',
+    statusInCall: 'You are in a call.',
+    waitingRoom: 'Waiting room',
+    noKnocks: 'Nobody is waiting.',
+    visitor: 'Visitor',
+    knockedAt: (time: string): string => `knocked at ${time}`,
+    admit: 'Admit',
+    decline: 'Decline',
+    admitLabel: (name: string): string => `Admit ${name}`,
+    declineLabel: (name: string): string => `Decline ${name}`,
+  },
+  call: {
+    label: 'Video call',
+    connecting: 'Connecting securely…',
+    connected: 'Connected · end-to-end encrypted',
+    ended: 'Call ended',
+    remoteVideo: 'Video of the other person',
+    localVideo: 'Your camera preview',
+    mute: 'Mute',
+    muteLabel: 'Mute microphone',
+    microphoneOff: 'Your microphone is off',
+    cameraOff: 'Camera off',
+    cameraOffLabel: 'Turn camera off',
+    cameraIsOff: 'Your camera is off',
+    hangUp: 'Hang up',
+    hangUpLabel: 'Hang up and end the call',
+  },
+  /** Shown when the client is in the error state but carries no error object. */
+  unknownError: {
+    message: 'Something went wrong.',
+    action: 'Please try again in a moment.',
+  } satisfies ErrorText,
+  errors: {
+    'relay-unreachable': {
+      message: 'We could not reach the call service.',
+      action: 'Check that you are connected to the internet, then try again.',
+    },
+    'relay-error': {
+      message: 'The call service did not accept the request.',
+      action: 'Reload this page and try again.',
+    },
+    'media-denied': {
+      message: 'Your browser is not allowing the camera and microphone.',
+      action:
+        'Click the camera or lock icon in the address bar, choose Allow for camera and ' +
+        'microphone, then try again.',
+    },
+    'media-not-found': {
+      message: 'We could not find a camera or microphone.',
+      action: 'Plug in a camera and microphone, or use a device that has them, then try again.',
+    },
+    'media-in-use': {
+      message: 'Another app is using your camera or microphone.',
+      action: 'Close other video apps or browser tabs that use the camera, then try again.',
+    },
+    'media-failed': {
+      message: 'Your camera and microphone could not be started.',
+      action: 'Check that this page address starts with https, then try again.',
+    },
+    'e2ee-unsupported': {
+      message: 'This browser cannot make a private, encrypted call.',
+      action: 'Please open this page in an up-to-date Chrome, Edge, Firefox or Safari.',
+    },
+    declined: {
+      message: 'Your therapist cannot take the call right now.',
+      action: 'You can try again later or contact your therapist another way.',
+    },
+    'host-offline': {
+      message: 'Your therapist is not available right now.',
+      action: 'Please try again later.',
+    },
+    'call-failed': {
+      message: 'The call could not be connected or was interrupted.',
+      action: 'Check your internet connection, then try again.',
+    },
+  } satisfies Record<PorchlightErrorCode, ErrorText>,
+};

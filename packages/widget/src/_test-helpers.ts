@@ -1,0 +1,178 @@
+// Shared pieces of the widget's browser tests: fakes of the client objects
+// that record calls, and small DOM queries. Nothing here is imported by the shipped modules.
+import type {
+  Call,
+  CallEndReason,
+  CallState,
+  HostState,
+  Knock,
+  PorchlightError,
+  PresenceDetail,
+  VisitorState,
+} from '@porchlight/client';
+
+/** Base of the fakes: public fields plus `update`, which changes them and fires `change`. */
+class FakeTarget<Fields extends object> extends EventTarget {
+  /** Names of the methods called, in order, with their arguments. */
+  readonly calls: Array<[string, ...unknown[]]> = [];
+
+  update(fields: Partial<Fields>): void {
+    Object.assign(this, fields);
+    this.dispatchEvent(new Event('change'));
+  }
+}
+
+interface CallFields {
+  state: CallState;
+  endReason: CallEndReason | null;
+  remoteStream: MediaStream | null;
+  microphoneEnabled: boolean;
+  cameraEnabled: boolean;
+}
+
+/** Stands in for `Call`: records method calls and changes nothing by itself. */
+export class FakeCall extends FakeTarget<CallFields> {
+  readonly role = 'visitor';
+  readonly localStream = new MediaStream();
+  readonly peerConnection = null;
+  state: CallState = 'connecting';
+  endReason: CallEndReason | null = null;
+  remoteStream: MediaStream | null = null;
+  microphoneEnabled = true;
+  cameraEnabled = true;
+
+  constructor(readonly callId = 'call-1') {
+    super();
+  }
+
+  setMicrophoneEnabled(on: boolean): void {
+    this.calls.push(['setMicrophoneEnabled', on]);
+  }
+
+  setCameraEnabled(on: boolean): void {
+    this.calls.push(['setCameraEnabled', on]);
+  }
+
+  hangUp(): void {
+    this.calls.push(['hangUp']);
+  }
+
+  asCall(): Call {
+    return this as unknown as Call;
+  }
+}
+
+interface VisitorFields {
+  state: VisitorState;
+  error: PorchlightError | null;
+  presence: PresenceDetail | null;
+  queuePosition: number | null;
+  call: Call | null;
+}
+
+/** Stands in for `VisitorClient`: records method calls and changes nothing by itself. */
+export class FakeVisitorClient extends FakeTarget<VisitorFields> {
+  state: VisitorState = 'connecting';
+  error: PorchlightError | null = null;
+  presence: PresenceDetail | null = null;
+  queuePosition: number | null = null;
+  call: Call | null = null;
+
+  connect(): void {
+    this.calls.push(['connect']);
+  }
+
+  startCall(options?: { name?: string }): Promise<void> {
+    this.calls.push(['startCall', options]);
+    return Promise.resolve();
+  }
+
+  cancel(): void {
+    this.calls.push(['cancel']);
+  }
+
+  hangUp(): void {
+    this.calls.push(['hangUp']);
+  }
+
+  close(): void {
+    this.calls.push(['close']);
+  }
+}
+
+interface HostFields {
+  state: HostState;
+  error: PorchlightError | null;
+  knocks: readonly Knock[];
+  call: Call | null;
+}
+
+/** Stands in for `HostClient`: records method calls and changes nothing by itself. */
+export class FakeHostClient extends FakeTarget<HostFields> {
+  state: HostState = 'idle';
+  error: PorchlightError | null = null;
+  knocks: readonly Knock[] = [];
+  call: Call | null = null;
+
+  goOnline(): void {
+    this.calls.push(['goOnline']);
+  }
+
+  goOffline(): void {
+    this.calls.push(['goOffline']);
+  }
+
+  admit(callId: string): Promise<void> {
+    this.calls.push(['admit', callId]);
+    return Promise.resolve();
+  }
+
+  decline(callId: string, message?: string): void {
+    this.calls.push(['decline', callId, message]);
+  }
+
+  hangUp(): void {
+    this.calls.push(['hangUp']);
+  }
+
+  close(): void {
+    this.calls.push(['close']);
+  }
+}
+
+/** Returns the element's shadow-root child with `part` equal to `name`, or throws. */
+export function getPart<T extends Element = HTMLElement>(host: Element, name: string): T {
+  const found = host.shadowRoot?.querySelector<T>(`[part~="${name}"]`);
+  if (!found) throw new Error(`Part "${name}" not found in <${host.localName}>`);
+  return found;
+}
+
+/** Returns whether the element's shadow root contains a `part` named `name`. */
+export function hasPart(host: Element, name: string): boolean {
+  return host.shadowRoot?.querySelector(`[part~="${name}"]`) != null;
+}
+
+/** Returns the visible text of the element's shadow root with whitespace collapsed. */
+export function shadowText(host: Element): string {
+  return (host.shadowRoot?.textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Returns the buttons in the shadow root that have neither text nor `aria-label`, that is
+ * buttons a screen reader could not name.
+ */
+export function unnamedButtons(host: Element): HTMLButtonElement[] {
+  const buttons = [...(host.shadowRoot?.querySelectorAll('button') ?? [])];
+  return buttons.filter(
+    (button) => !button.getAttribute('aria-label') && !button.textContent?.trim(),
+  );
+}
+
+/** Adds `element` to the document and waits for its first render. */
+export async function mount<T extends HTMLElement & { updateComplete: Promise<boolean> }>(
+  element: T,
+): Promise<T> {
+  document.body.append(element);
+  await element.updateComplete;
+  return element;
+}

@@ -1,0 +1,126 @@
+import type { HostClient } from '@porchlight/client';
+import { expect } from 'chai';
+import { PorchlightConsole } from './console.js';
+import './define.js';
+import { PorchlightKnockEvent } from './events.js';
+import {
+  FakeCall,
+  FakeHostClient,
+  getPart,
+  hasPart,
+  mount,
+  shadowText,
+  unnamedButtons,
+} from './_test-helpers.js';
+
+async function mountWithFake(
+  fake = new FakeHostClient(),
+): Promise<{ element: PorchlightConsole; fake: FakeHostClient }> {
+  const element = document.createElement('porchlight-console');
+  element.client = fake as unknown as HostClient;
+  await mount(element);
+  return { element, fake };
+}
+
+async function change(
+  element: PorchlightConsole,
+  fake: FakeHostClient,
+  fields: Parameters<FakeHostClient['update']>[0],
+): Promise<void> {
+  fake.update(fields);
+  await element.updateComplete;
+}
+
+const knocks = [
+  { callId: 'a', name: 'Sam', receivedAt: Date.UTC(2025, 0, 2, 9, 30) },
+  { callId: 'b', receivedAt: Date.UTC(2025, 0, 2, 9, 31) },
+];
+
+describe('porchlight-console', () => {
+  afterEach(() => {
+    document.body.replaceChildren();
+  });
+
+  it('is offline with a disabled go-online without a client', async () => {
+    const element = await mount(document.createElement('porchlight-console'));
+    expect(element.getAttribute('status')).to.equal('offline');
+    expect(getPart<HTMLButtonElement>(element, 'go-online').disabled).to.equal(true);
+  });
+
+  it('goes online and offline', async () => {
+    const { element, fake } = await mountWithFake();
+    getPart(element, 'go-online').click();
+    expect(fake.calls).to.deep.equal([['goOnline']]);
+
+    await change(element, fake, { state: 'online' });
+    expect(element.getAttribute('status')).to.equal('online');
+    expect(hasPart(element, 'go-online')).to.equal(false);
+    getPart(element, 'go-offline').click();
+    expect(fake.calls.at(-1)).to.deep.equal(['goOffline']);
+
+    await change(element, fake, { state: 'idle' });
+    expect(element.getAttribute('status')).to.equal('offline');
+  });
+
+  it('lists knocks with name and time', async () => {
+    const { element, fake } = await mountWithFake();
+    await change(element, fake, { state: 'online', knocks });
+    const items = [...(element.shadowRoot?.querySelectorAll('[part="knock"]') ?? [])];
+    expect(items).to.have.length(2);
+    expect(items[0]?.querySelector('.name')?.textContent).to.equal('Sam');
+    expect(items[1]?.querySelector('.name')?.textContent).to.equal('Visitor');
+    const time = items[0]?.querySelector('time');
+    expect(time?.getAttribute('datetime')).to.equal('2025-01-02T09:30:00.000Z');
+    expect(time?.textContent).to.contain('knocked at');
+  });
+
+  it('admits and declines on click', async () => {
+    const { element, fake } = await mountWithFake();
+    await change(element, fake, { state: 'online', knocks });
+    const admit = element.shadowRoot?.querySelectorAll<HTMLButtonElement>('[part="admit"]');
+    const decline = element.shadowRoot?.querySelectorAll<HTMLButtonElement>('[part="decline"]');
+    expect(admit?.[0]?.getAttribute('aria-label')).to.equal('Admit Sam');
+
+    admit?.[1]?.click();
+    decline?.[0]?.click();
+    expect(fake.calls).to.deep.equal([
+      ['admit', 'b'],
+      ['decline', 'a', undefined],
+    ]);
+  });
+
+  it('disables admit while in a call', async () => {
+    const { element, fake } = await mountWithFake();
+    await change(element, fake, { state: 'in-call', knocks, call: new FakeCall().asCall() });
+    expect(element.getAttribute('status')).to.equal('in-call');
+    expect(getPart<HTMLButtonElement>(element, 'admit').disabled).to.equal(true);
+    const view = element.shadowRoot?.querySelector('porchlight-call-view');
+    expect(view?.call).to.equal(fake.call);
+  });
+
+  it('fires a knock event for new knocks only', async () => {
+    const fake = new FakeHostClient();
+    fake.state = 'online';
+    fake.knocks = [knocks[0]!];
+    const events: PorchlightKnockEvent[] = [];
+    document.body.addEventListener('porchlight-knock', (event) => events.push(event));
+    const { element } = await mountWithFake(fake);
+    expect(events).to.deep.equal([]);
+
+    await change(element, fake, { knocks });
+    expect(events.map((event) => event.detail.callId)).to.deep.equal(['b']);
+  });
+
+  it('says nobody is waiting', async () => {
+    const { element, fake } = await mountWithFake();
+    await change(element, fake, { state: 'online' });
+    expect(shadowText(element)).to.contain('Nobody is waiting.');
+    expect(hasPart(element, 'knocks')).to.equal(false);
+  });
+
+  it('names every button', async () => {
+    const { element, fake } = await mountWithFake();
+    await change(element, fake, { state: 'online', knocks });
+    expect(unnamedButtons(element)).to.deep.equal([]);
+  });
+});

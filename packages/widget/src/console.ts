@@ -1,0 +1,359 @@
+import { HostClient, type Call, type HostState, type Knock } from '@porchlight/client';
+import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { ChangeController } from './_change-controller.js';
+import { resolveWorkerUrl } from './_config.js';
+import { strings } from './_strings.js';
+import { baseStyles } from './_styles.js';
+import {
+  PorchlightCallEndEvent,
+  PorchlightCallStartEvent,
+  PorchlightKnockEvent,
+} from './events.js';
+
+/** Value of the reflected `status` attribute. */
+export type ConsoleStatus = 'offline' | 'online' | 'in-call';
+
+/**
+ * The therapist's console: go online or offline, see who is waiting, admit or decline them, and
+ * hold the call.
+ *
+ * @tag porchlight-console
+ *
+ * @attr room - Room id of the therapist.
+ * @attr server - WebSocket URL of the relay.
+ * @attr worker-url - URL of `porchlight-e2ee-worker.js`. Optional.
+ * @attr status - Reflected, read-only: `offline`, `online` or `in-call`.
+ *
+ * @event porchlight-knock - A new visitor is waiting.
+ * @event porchlight-call-start - The therapist admitted a visitor and the call begins.
+ * @event porchlight-call-end - The call is over, normally or because of a failure.
+ *
+ * @csspart status - The status text.
+ * @csspart go-online - The "Go online" button.
+ * @csspart go-offline - The "Go offline" button.
+ * @csspart knocks - The list of waiting visitors.
+ * @csspart knock - One waiting visitor.
+ * @csspart admit - The button that lets a visitor in.
+ * @csspart decline - The button that turns a visitor away.
+ *
+ * @cssproperty --porchlight-accent - Background of the main buttons.
+ * @cssproperty --porchlight-surface - Background of the knock list.
+ * @cssproperty --porchlight-text - Text colour.
+ */
+export class PorchlightConsole extends LitElement {
+  static override properties = {
+    room: { type: String },
+    server: { type: String },
+    workerUrl: { type: String, attribute: 'worker-url' },
+  };
+
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: block;
+      }
+
+      section {
+        display: flex;
+        flex-direction: column;
+        gap: 0.75rem;
+      }
+
+      .status {
+        margin: 0;
+        font-weight: 600;
+      }
+
+      h2 {
+        margin: 0;
+        font-size: 1.1rem;
+      }
+
+      ul {
+        display: flex;
+        flex-direction: column;
+        gap: 0.5rem;
+        margin: 0;
+        padding: 0;
+        list-style: none;
+      }
+
+      li {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        align-items: center;
+        padding: 0.5rem 0.75rem;
+        border: 1px solid var(--_border);
+        border-radius: var(--_radius);
+        background: var(--_surface);
+      }
+
+      .name {
+        font-weight: 600;
+      }
+
+      .time {
+        flex: 1;
+        color: var(--_muted-text);
+      }
+    `,
+  ];
+
+  /** Room id of the therapist. */
+  declare room: string | null;
+  /** WebSocket URL of the relay. */
+  declare server: string | null;
+  /** URL of the E2EE worker script. When null, the embed's or the package's default is used. */
+  declare workerUrl: string | null;
+
+  #client: HostClient | null = null;
+  #ownsClient = false;
+  /** Room, server and worker URL the owned client was made with, to notice when they change. */
+  #clientKey: string | null = null;
+  #lastState: HostState | null = null;
+  #knownKnocks = new Set<string>();
+  readonly #changes = new ChangeController(this, () => this.#handleClientChange());
+  readonly #timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+
+  constructor() {
+    super();
+    this.room = null;
+    this.server = null;
+    this.workerUrl = null;
+  }
+
+  /**
+   * The host client behind the element. The element makes and closes its own client from
+   * `room` and `server`. A client set here instead is used as it is and never closed by the
+   * element.
+   */
+  get client(): HostClient | null {
+    return this.#client;
+  }
+
+  set client(client: HostClient | null) {
+    if (this.#ownsClient) this.#client?.close();
+    this.#useClient(client, false);
+    if (!client) this.#syncOwnedClient();
+  }
+
+  /** The current or last call, or null before the first call. */
+  get call(): Call | null {
+    return this.#client?.call ?? null;
+  }
+
+  /** Whether the therapist is offline, online or in a call. */
+  get status(): ConsoleStatus {
+    const state = this.#client?.state;
+    if (state === 'online') return 'online';
+    if (state === 'in-call') return 'in-call';
+    return 'offline';
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Changes of a set client while detached were not heard, so they fire no events now.
+    this.#rememberState();
+    this.#syncOwnedClient();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    if (!this.#ownsClient) return;
+
+    this.#client?.close();
+    this.#useClient(null, false);
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('room') || changed.has('server') || changed.has('workerUrl')) {
+      this.#syncOwnedClient();
+    }
+    if (this.getAttribute('status') !== this.status) this.setAttribute('status', this.status);
+  }
+
+  protected override render(): TemplateResult {
+    const state = this.#client?.state ?? 'idle';
+    return html`
+      <section aria-label=${strings.console.label}>
+        ${this.#renderStatus(state)} ${this.#renderPresenceButton(state)}
+        ${state === 'in-call'
+          ? html`<porchlight-call-view .call=${this.call}></porchlight-call-view>`
+          : nothing}
+        ${this.#renderKnocks(state)}
+      </section>
+    `;
+  }
+
+  #renderStatus(state: HostState): TemplateResult {
+    if (state === 'error') {
+      const error = this.#client?.error ?? null;
+      const text = error ? strings.errors[error.code] : strings.unknownError;
+      return html`
+        <div role="alert">
+          <p class="status" part="status">${text.message}</p>
+          <p class="hint">${text.action}</p>
+        </div>
+      `;
+    }
+
+    let text: string = strings.console.statusOffline;
+    if (state === 'connecting') text = strings.console.statusConnecting;
+    else if (state === 'online') text = strings.console.statusOnline;
+    else if (state === 'in-call') text = strings.console.statusInCall;
+    return html`
+      <div role="status" aria-live="polite"><p class="status" part="status">${text}</p></div>
+    `;
+  }
+
+  #renderPresenceButton(state: HostState): TemplateResult {
+    if (state === 'online' || state === 'in-call') {
+      return html`
+        <button part="go-offline" type="button" @click=${this.#handleGoOfflineClick}>
+          ${strings.console.goOffline}
+        </button>
+      `;
+    }
+    return html`
+      <button
+        class="primary"
+        part="go-online"
+        type="button"
+        ?disabled=${!this.#client || state === 'connecting'}
+        @click=${this.#handleGoOnlineClick}
+      >
+        ${strings.console.goOnline}
+      </button>
+    `;
+  }
+
+  #renderKnocks(state: HostState): TemplateResult {
+    const knocks = this.#client?.knocks ?? [];
+    return html`
+      <h2 id="waiting-room">${strings.console.waitingRoom}</h2>
+      ${knocks.length === 0
+        ? html`<p class="hint">${strings.console.noKnocks}</p>`
+        : html`
+            <ul part="knocks" aria-labelledby="waiting-room">
+              ${knocks.map((knock) => this.#renderKnock(knock, state === 'online'))}
+            </ul>
+          `}
+    `;
+  }
+
+  #renderKnock(knock: Knock, canAdmit: boolean): TemplateResult {
+    const name = knock.name || strings.console.visitor;
+    const receivedAt = new Date(knock.receivedAt);
+    return html`
+      <li part="knock" data-call-id=${knock.callId}>
+        <span class="name">${name}</span>
+        <time class="time" datetime=${receivedAt.toISOString()}>
+          ${strings.console.knockedAt(this.#timeFormat.format(receivedAt))}
+        </time>
+        <button
+          class="primary"
+          part="admit"
+          type="button"
+          aria-label=${strings.console.admitLabel(name)}
+          ?disabled=${!canAdmit}
+          @click=${() => this.#admit(knock.callId)}
+        >
+          ${strings.console.admit}
+        </button>
+        <button
+          part="decline"
+          type="button"
+          aria-label=${strings.console.declineLabel(name)}
+          @click=${() => this.#client?.decline(knock.callId)}
+        >
+          ${strings.console.decline}
+        </button>
+      </li>
+    `;
+  }
+
+  /** Makes, replaces or drops the element's own client to match room, server and worker URL. */
+  #syncOwnedClient(): void {
+    if (!this.isConnected) return;
+    if (this.#client && !this.#ownsClient) return;
+
+    const key = this.room && this.server ? `${this.room}\n${this.server}\n${this.workerUrl}` : null;
+    if (key === this.#clientKey && this.#client) return;
+    if (!key && !this.#client) return;
+
+    this.#client?.close();
+    if (!key || !this.room || !this.server) {
+      this.#useClient(null, false);
+      return;
+    }
+
+    const client = new HostClient({
+      room: this.room,
+      server: this.server,
+      workerUrl: resolveWorkerUrl(this.workerUrl),
+    });
+    this.#useClient(client, true);
+    this.#clientKey = key;
+  }
+
+  #useClient(client: HostClient | null, owned: boolean): void {
+    this.#client = client;
+    this.#ownsClient = client !== null && owned;
+    this.#clientKey = null;
+    // Adopting a client is a change made in code, so its current state fires no event.
+    this.#rememberState();
+    this.#changes.target = client;
+    this.requestUpdate();
+  }
+
+  #rememberState(): void {
+    this.#lastState = this.#client?.state ?? null;
+    this.#knownKnocks = new Set(this.#client?.knocks.map((knock) => knock.callId));
+  }
+
+  #handleClientChange(): void {
+    const client = this.#client;
+    if (!client) return;
+
+    const state = client.state;
+    const previous = this.#lastState;
+    this.#lastState = state;
+    if (state !== previous && state === 'in-call') {
+      this.dispatchEvent(new PorchlightCallStartEvent({ callId: client.call?.callId ?? null }));
+    } else if (state !== previous && previous === 'in-call') {
+      this.dispatchEvent(
+        new PorchlightCallEndEvent({
+          callId: client.call?.callId ?? null,
+          reason: client.call?.endReason ?? null,
+          errorCode: state === 'error' ? (client.error?.code ?? null) : null,
+        }),
+      );
+    }
+
+    const knocks = new Set<string>();
+    for (const knock of client.knocks) {
+      knocks.add(knock.callId);
+      if (!this.#knownKnocks.has(knock.callId)) {
+        this.dispatchEvent(new PorchlightKnockEvent({ callId: knock.callId }));
+      }
+    }
+    this.#knownKnocks = knocks;
+    this.requestUpdate();
+  }
+
+  #handleGoOnlineClick(): void {
+    this.#client?.goOnline();
+  }
+
+  #handleGoOfflineClick(): void {
+    this.#client?.goOffline();
+  }
+
+  #admit(callId: string): void {
+    // The client reports every failure of admit through `state` and `error`, which the change
+    // listener renders, so the rejection carries nothing new.
+    this.#client?.admit(callId).catch(() => undefined);
+  }
+}

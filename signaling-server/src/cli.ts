@@ -1,0 +1,62 @@
+import { formatWebSocketUrl, parseCommandLine, USAGE, UsageError } from './cli-options.js';
+import { createRelay } from './relay.js';
+
+/**
+ * Runs the relay from the command line. Prints one line,
+ * `porchlight-signaling listening on ws://HOST:PORT`, to stdout once it listens, so scripts can
+ * wait for it. On SIGINT or SIGTERM it closes every connection with 1001 and exits with 0. It
+ * exits with 1 when it cannot listen and with 2 on bad flags.
+ */
+async function main(): Promise<number | undefined> {
+  let command;
+  try {
+    command = parseCommandLine(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`porchlight-signaling: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (command.kind === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+
+  const relay = createRelay(command.options);
+  let address;
+  try {
+    address = await relay.listen();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`porchlight-signaling: listen failed: ${reason}\n`);
+    return 1;
+  }
+  // Handlers go in before the line is printed: a script may send a signal as soon as it reads
+  // the line, and the default action would kill the process without closing connections.
+  const stop = (): void => {
+    // A second signal during the close grace period ends the process at once.
+    process.once('SIGINT', () => process.exit(1));
+    process.once('SIGTERM', () => process.exit(1));
+    relay.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+
+  process.stdout.write(
+    `porchlight-signaling listening on ${formatWebSocketUrl(address.host, address.port)}\n`,
+  );
+  return undefined;
+}
+
+main().then(
+  (exitCode) => {
+    if (exitCode !== undefined) process.exitCode = exitCode;
+  },
+  (error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`porchlight-signaling: failed to start: ${reason}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,255 @@
+// Helpers for the end-to-end tests. They start the real relay process, the static server for the
+// example pages and separate Chromium instances driven by puppeteer-core. They read call
+// statistics from the pages and collect what the pages and the relay print, for failure messages.
+//
+// Run the tests inside a loopback-only network namespace (`npm run test:e2e` does), so that the
+// browsers send ICE checks nowhere but 127.0.0.1. Set PORCHLIGHT_E2E_VERBOSE=1 to also print the
+// page and relay log live to stderr, and PORCHLIGHT_E2E_WIDGET_DIR to serve another widget build
+// than packages/widget/dist at /dist/.
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import process from 'node:process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import puppeteer from 'puppeteer-core';
+import { chromePath, chromiumArgs } from '../../scripts/_chromium.mjs';
+import { startRelay } from '../../scripts/_relay-process.mjs';
+import { startStaticServer } from '../../scripts/_static-server.mjs';
+
+const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Folder for screenshots; ignored by git. */
+export const RESULTS_DIR = join(repositoryRoot, 'test-results');
+
+const widgetDir =
+  process.env.PORCHLIGHT_E2E_WIDGET_DIR || join(repositoryRoot, 'packages', 'widget', 'dist');
+
+const BROWSER_CLOSE_GRACE_MS = 5_000;
+const MAX_LOG_LINES = 400;
+
+/** Throws unless the widget bundle has been built, with the command that builds it. */
+export function requireWidgetBuild() {
+  const bundle = join(widgetDir, 'porchlight.js');
+  if (!existsSync(bundle)) {
+    throw new Error(`Widget bundle not found at ${bundle}: run npm run build first`);
+  }
+}
+
+/** Collects log lines from pages, workers and the relay, for failure messages. */
+export class Diagnostics {
+  lines = [];
+  /** Uncaught exceptions of pages, as "source: message" strings. */
+  uncaughtErrors = [];
+  verbose = process.env.PORCHLIGHT_E2E_VERBOSE === '1';
+
+  add(source, text) {
+    const line = `[${source}] ${text}`;
+    this.lines.push(line);
+    if (this.lines.length > MAX_LOG_LINES) this.lines.shift();
+    if (this.verbose) process.stderr.write(`${line}\n`);
+  }
+
+  /** Formats the collected lines as a block to append to an error message. */
+  report() {
+    if (this.lines.length === 0) return '\n(no page or relay output)';
+    const header = `--- page and relay output (last ${this.lines.length} lines) ---`;
+    return `\n${header}\n${this.lines.join('\n')}`;
+  }
+
+  /** Runs one named step of a test, so that a failure names the step. */
+  async step(description, body) {
+    this.add('step', description);
+    try {
+      return await body();
+    } catch (error) {
+      if (error instanceof Error) error.message = `${description}: ${error.message}`;
+      throw error;
+    }
+  }
+
+  /** Runs `body` and, when it throws, appends the collected output to the error message. */
+  async explainFailure(body) {
+    try {
+      return await body();
+    } catch (error) {
+      if (error instanceof Error) error.message += this.report();
+      throw error;
+    }
+  }
+}
+
+/**
+ * Starts the relay on a free port and the static server on another, with the example pages'
+ * relay URL rewritten to the relay's.
+ */
+export async function startServers(diagnostics) {
+  const relay = await startRelay({ port: 0, onLine: (line) => diagnostics.add('relay', line) });
+  let web;
+  try {
+    web = await startStaticServer({ port: 0, relayUrl: relay.url, widgetDir });
+  } catch (error) {
+    await relay.stop();
+    throw error;
+  }
+  return {
+    relayUrl: relay.url,
+    baseUrl: web.url,
+    async close() {
+      await Promise.all([relay.stop(), web.close()]);
+    },
+  };
+}
+
+/**
+ * Launches one Chromium instance with its own fresh profile under the temp folder. `close()`
+ * closes it (killing it if it hangs) and removes the profile.
+ */
+export async function launchBrowser(name, diagnostics) {
+  const userDataDir = await mkdtemp(join(tmpdir(), `porchlight-e2e-${name}-`));
+  let browser;
+  try {
+    browser = await puppeteer.launch({
+      executablePath: chromePath,
+      headless: true,
+      args: chromiumArgs,
+      userDataDir,
+      defaultViewport: { width: 1280, height: 800 },
+    });
+  } catch (error) {
+    await rm(userDataDir, { recursive: true, force: true });
+    throw error;
+  }
+  browser.on('disconnected', () => diagnostics.add(name, 'browser disconnected'));
+
+  return {
+    name,
+    browser,
+    async close() {
+      const closing = browser.close().catch(() => {});
+      const timedOut = await Promise.race([
+        closing.then(() => false),
+        sleep(BROWSER_CLOSE_GRACE_MS).then(() => true),
+      ]);
+      if (timedOut) browser.process()?.kill('SIGKILL');
+      await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Records console messages, uncaught errors and failed requests of a page and its workers. */
+function recordPageOutput(page, source, diagnostics) {
+  page.on('console', (message) => {
+    diagnostics.add(source, `console.${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => {
+    diagnostics.uncaughtErrors.push(`${source}: ${error instanceof Error ? error.message : error}`);
+    diagnostics.add(source, `uncaught: ${error instanceof Error ? error.stack : String(error)}`);
+  });
+  page.on('requestfailed', (request) => {
+    const reason = request.failure()?.errorText ?? 'unknown reason';
+    diagnostics.add(source, `request failed: ${request.url()} (${reason})`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400) {
+      diagnostics.add(source, `HTTP ${response.status()} ${response.url()}`);
+    }
+  });
+  page.on('workercreated', (worker) => {
+    diagnostics.add(source, `worker started: ${worker.url()}`);
+    worker.on('console', (message) => {
+      diagnostics.add(`${source} worker`, `console.${message.type()}: ${message.text()}`);
+    });
+  });
+}
+
+/**
+ * Opens `url` in a new page of `browser`. `testHooks`, when given, becomes
+ * `globalThis.__PORCHLIGHT_TEST__` before any script of the page runs.
+ */
+export async function openPage(browser, url, diagnostics, testHooks) {
+  const page = await browser.browser.newPage();
+  recordPageOutput(page, browser.name, diagnostics);
+  if (testHooks !== undefined) {
+    await page.evaluateOnNewDocument((hooks) => {
+      globalThis.__PORCHLIGHT_TEST__ = hooks;
+    }, testHooks);
+  }
+  await page.goto(url, { waitUntil: 'load' });
+  return page;
+}
+
+/**
+ * Reads the call state of the element `tagName` in `page`: the peer connection state, inbound RTP
+ * counters per media kind (summed over streams) and the element's E2EE frame counters.
+ */
+export async function readCallStats(page, tagName) {
+  return page.evaluate(async (tag) => {
+    const element = document.querySelector(tag);
+    if (element === null) return { error: `no <${tag}> element in the page` };
+    const call = element.call;
+    if (call === undefined || call === null) return { error: `<${tag}> has no call` };
+    const peerConnection = call.peerConnection;
+    if (!(peerConnection instanceof RTCPeerConnection)) {
+      return { error: `<${tag}>.call.peerConnection is not an RTCPeerConnection` };
+    }
+
+    const inbound = {
+      audio: { packetsReceived: 0, totalSamplesReceived: 0, bytesReceived: 0 },
+      video: { packetsReceived: 0, framesDecoded: 0, bytesReceived: 0 },
+    };
+    const report = await peerConnection.getStats();
+    report.forEach((entry) => {
+      if (entry.type !== 'inbound-rtp') return;
+      const totals = inbound[entry.kind];
+      if (totals === undefined) return;
+      for (const field of Object.keys(totals)) totals[field] += entry[field] ?? 0;
+    });
+
+    const e2ee = await call.getE2eeStats();
+    return {
+      connectionState: peerConnection.connectionState,
+      inbound,
+      e2ee: JSON.parse(JSON.stringify(e2ee)),
+    };
+  }, tagName);
+}
+
+/**
+ * Calls `read` every `intervalMs` until `done(value)` is true and returns that value. On timeout it
+ * throws with `description` and the last value read.
+ */
+export async function waitUntil(read, done, { description, timeoutMs = 20_000, intervalMs = 250 }) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    last = await read();
+    if (done(last)) return last;
+    await sleep(intervalMs);
+  }
+  const lastValue = JSON.stringify(last);
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${description}: got ${lastValue}`);
+}
+
+/**
+ * Clicks the first element matching `selector` once it exists, polling for it because puppeteer
+ * 24.43 watches only the light DOM for changes and misses elements that appear later inside a
+ * shadow root. The click itself still waits for the element to be visible, enabled and stable.
+ */
+export async function clickWhenPresent(page, selector, timeoutMs = 15_000) {
+  const started = Date.now();
+  await waitUntil(
+    async () => (await page.$(selector)) !== null,
+    (present) => present,
+    { description: `an element matching ${selector}`, timeoutMs },
+  );
+  const remainingMs = Math.max(1_000, timeoutMs - (Date.now() - started));
+  await page.locator(selector).setTimeout(remainingMs).click();
+}
+
+/** Saves a screenshot of the visible viewport to test-results/NAME.png. */
+export async function saveScreenshot(page, name) {
+  await mkdir(RESULTS_DIR, { recursive: true });
+  await page.screenshot({ path: join(RESULTS_DIR, `${name}.png`), fullPage: false });
+}

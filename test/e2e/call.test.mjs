@@ -1,0 +1,230 @@
+// End to end: a therapist console and a visitor on the demo website, each in its own Chromium,
+// call each other through the real relay. Nothing is mocked. Encryption works when inbound video
+// keeps decoding (framesDecoded grows) while the E2EE transforms count every frame. With
+// mismatched keys the receiver must decode nothing.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  clickWhenPresent,
+  Diagnostics,
+  launchBrowser,
+  openPage,
+  readCallStats,
+  requireWidgetBuild,
+  saveScreenshot,
+  startServers,
+  waitUntil,
+} from './_harness.mjs';
+
+const HOST_TAG = 'porchlight-console';
+const VISITOR_TAG = 'porchlight-button';
+const TEST_TIMEOUT_MS = 60_000;
+const HOOK_TIMEOUT_MS = 30_000;
+
+/** Pause between two samples of the counters that must keep growing. */
+const GROWTH_WINDOW_MS = 2_500;
+
+/**
+ * Walks through the product flow. The host goes online, the visitor's button shows the therapist
+ * as available, the visitor presses Talk now, the host admits, and both peer connections reach
+ * `connected`.
+ */
+async function placeCall({ servers, host, visitor, diagnostics, visitorHooks }) {
+  const hostPage = await openPage(host, `${servers.baseUrl}/console/`, diagnostics);
+  await diagnostics.step('host clicks go-online', () =>
+    clickWhenPresent(hostPage, `${HOST_TAG} >>> [part~="go-online"]`),
+  );
+
+  const visitorPage = await openPage(
+    visitor,
+    `${servers.baseUrl}/site/`,
+    diagnostics,
+    visitorHooks,
+  );
+  await diagnostics.step('visitor button shows presence="available"', () =>
+    visitorPage.waitForSelector(`${VISITOR_TAG}[presence="available"]`, { timeout: 15_000 }),
+  );
+  await diagnostics.step('visitor clicks talk-button', () =>
+    clickWhenPresent(visitorPage, `${VISITOR_TAG} >>> [part~="talk-button"]`),
+  );
+
+  await diagnostics.step('host clicks admit', () =>
+    clickWhenPresent(hostPage, `${HOST_TAG} >>> [part~="admit"]`),
+  );
+
+  for (const [page, tag] of [
+    [hostPage, HOST_TAG],
+    [visitorPage, VISITOR_TAG],
+  ]) {
+    await diagnostics.step(`${tag} call connects`, () =>
+      waitUntil(
+        () => readCallStats(page, tag),
+        (stats) => stats.connectionState === 'connected',
+        { description: 'connectionState "connected"' },
+      ),
+    );
+  }
+  return { hostPage, visitorPage };
+}
+
+function assertGrows(before, after, label) {
+  assert.ok(before > 0, `${label} is ${before} at the first sample, expected more than 0`);
+  assert.ok(after > before, `${label} did not grow: ${before} then ${after}`);
+}
+
+/** Checks that media arrives, decodes and passes through the E2EE transforms in both directions. */
+function assertMediaFlows(first, second, side) {
+  assert.equal(first.error, undefined, `${side}: ${first.error}`);
+  assert.equal(second.error, undefined, `${side}: ${second.error}`);
+
+  assertGrows(
+    first.inbound.video.framesDecoded,
+    second.inbound.video.framesDecoded,
+    `${side} remote video framesDecoded`,
+  );
+  assertGrows(
+    first.inbound.audio.packetsReceived,
+    second.inbound.audio.packetsReceived,
+    `${side} remote audio packetsReceived`,
+  );
+  assertGrows(
+    first.inbound.audio.totalSamplesReceived,
+    second.inbound.audio.totalSamplesReceived,
+    `${side} remote audio totalSamplesReceived`,
+  );
+
+  for (const direction of ['encrypt', 'decrypt']) {
+    for (const kind of ['audio', 'video']) {
+      assertGrows(
+        first.e2ee[direction][kind].frames,
+        second.e2ee[direction][kind].frames,
+        `${side} e2ee ${direction}.${kind}.frames`,
+      );
+    }
+  }
+}
+
+describe('call between two browsers', () => {
+  const diagnostics = new Diagnostics();
+  let servers;
+  let host;
+  let visitor;
+
+  before(
+    async () => {
+      requireWidgetBuild();
+      servers = await startServers(diagnostics);
+      host = await launchBrowser('host', diagnostics);
+      visitor = await launchBrowser('visitor', diagnostics);
+    },
+    { timeout: HOOK_TIMEOUT_MS },
+  );
+
+  after(
+    async () => {
+      await Promise.allSettled([host?.close(), visitor?.close()]);
+      await servers?.close();
+    },
+    { timeout: HOOK_TIMEOUT_MS },
+  );
+
+  it('decodes encrypted audio and video both ways', { timeout: TEST_TIMEOUT_MS }, async () => {
+    await diagnostics.explainFailure(async () => {
+      const { hostPage, visitorPage } = await placeCall({ servers, host, visitor, diagnostics });
+
+      const sides = [
+        ['host', hostPage, HOST_TAG],
+        ['visitor', visitorPage, VISITOR_TAG],
+      ];
+      for (const [side, page, tag] of sides) {
+        await waitUntil(
+          () => readCallStats(page, tag),
+          (stats) => stats.inbound?.video.framesDecoded > 0,
+          { description: `${side} to decode its first remote video frame` },
+        );
+      }
+
+      const first = await Promise.all(sides.map(([, page, tag]) => readCallStats(page, tag)));
+      await sleep(GROWTH_WINDOW_MS);
+      const second = await Promise.all(sides.map(([, page, tag]) => readCallStats(page, tag)));
+      for (const [index, [side]] of sides.entries()) {
+        diagnostics.add(`${side} stats`, JSON.stringify(first[index]));
+        diagnostics.add(`${side} stats`, JSON.stringify(second[index]));
+      }
+
+      await saveScreenshot(hostPage, 'call-host');
+      await saveScreenshot(visitorPage, 'call-visitor');
+
+      assertMediaFlows(first[0], second[0], 'host');
+      assertMediaFlows(first[1], second[1], 'visitor');
+      assert.deepEqual(diagnostics.uncaughtErrors, [], 'pages threw uncaught errors');
+    });
+  });
+});
+
+describe('call with mismatched keys', () => {
+  const diagnostics = new Diagnostics();
+  let servers;
+  let host;
+  let visitor;
+
+  before(
+    async () => {
+      requireWidgetBuild();
+      servers = await startServers(diagnostics);
+      host = await launchBrowser('host', diagnostics);
+      visitor = await launchBrowser('visitor', diagnostics);
+    },
+    { timeout: HOOK_TIMEOUT_MS },
+  );
+
+  after(
+    async () => {
+      await Promise.allSettled([host?.close(), visitor?.close()]);
+      await servers?.close();
+    },
+    { timeout: HOOK_TIMEOUT_MS },
+  );
+
+  it('host decodes no video from the visitor', { timeout: TEST_TIMEOUT_MS }, async () => {
+    await diagnostics.explainFailure(async () => {
+      const { hostPage, visitorPage } = await placeCall({
+        servers,
+        host,
+        visitor,
+        diagnostics,
+        visitorHooks: { mismatchKeys: true },
+      });
+
+      await waitUntil(
+        () => readCallStats(hostPage, HOST_TAG),
+        (stats) => stats.inbound?.video.packetsReceived > 0,
+        { description: 'host to receive video packets' },
+      );
+      const first = await readCallStats(hostPage, HOST_TAG);
+      await sleep(2 * GROWTH_WINDOW_MS);
+      const second = await readCallStats(hostPage, HOST_TAG);
+      diagnostics.add('host stats', JSON.stringify(first));
+      diagnostics.add('host stats', JSON.stringify(second));
+
+      await saveScreenshot(hostPage, 'mismatch-host');
+      await saveScreenshot(visitorPage, 'mismatch-visitor');
+
+      assert.equal(second.error, undefined, `host: ${second.error}`);
+      assert.ok(
+        second.inbound.video.packetsReceived > first.inbound.video.packetsReceived,
+        `host video packetsReceived did not grow: ${first.inbound.video.packetsReceived} then ` +
+          `${second.inbound.video.packetsReceived}`,
+      );
+      assert.equal(second.inbound.video.framesDecoded, 0, 'host decoded video frames');
+      assert.equal(second.e2ee.decrypt.video.frames, 0, 'host decrypted video frames');
+      assert.ok(
+        second.e2ee.decrypt.video.dropped > first.e2ee.decrypt.video.dropped,
+        `host decrypt.video.dropped did not grow: ${first.e2ee.decrypt.video.dropped} then ` +
+          `${second.e2ee.decrypt.video.dropped}`,
+      );
+      assert.deepEqual(diagnostics.uncaughtErrors, [], 'pages threw uncaught errors');
+    });
+  });
+});
