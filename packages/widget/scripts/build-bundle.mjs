@@ -1,16 +1,18 @@
 // Builds the script-tag files into dist/ after the ESM build, then prints the raw and gzip size of
-// each. `porchlight.js` is src/embed.ts with lit and the client bundled in. The E2EE worker
-// `porchlight-e2ee-worker.js` lands in the same folder as porchlight.js and the ESM modules,
-// because all of them load it from their own folder by default. Both files are IIFEs.
+// each:
+// - `porchlight.js`, the classic-script loader (src/embed.ts): presence preview, no Lit;
+// - `porchlight-call.js`, the call code as an ES module (src/embed-call.ts) with lit, the client
+//   and simple-peer inside, which the loader imports from its own folder;
+// - `porchlight-e2ee-worker.js`, the E2EE worker (an IIFE), which every build loads from its own
+//   folder by default.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 
-/** Options shared by both bundles: browser code with every dependency inside. */
+/** Options shared by every bundle: browser code with every dependency inside. */
 const common = {
   bundle: true,
-  format: 'iife',
   platform: 'browser',
   target: 'es2022',
   minify: true,
@@ -24,24 +26,42 @@ const common = {
 const bundles = [
   {
     ...common,
+    format: 'iife',
     entryPoints: ['src/embed.ts'],
     outfile: 'dist/porchlight.js',
-    // An IIFE has no import.meta.url. The embed always sets the worker URL from its own script
-    // tag, so the fallback that reads import.meta.url never runs in this bundle.
+    // A classic script has no import.meta.url. The loader always passes the worker URL from its
+    // own script tag, so the fallback in _config.ts that reads import.meta.url never runs here.
     define: { ...common.define, 'import.meta.url': 'undefined' },
   },
   {
     ...common,
+    // ES modules, so that the loader can import() them. With splitting, code shared by later
+    // entries goes to porchlight-chunk-*.js files beside them.
+    format: 'esm',
+    splitting: true,
+    entryPoints: { 'porchlight-call': 'src/embed-call.ts' },
+    outdir: 'dist',
+    chunkNames: 'porchlight-chunk-[hash]',
+    metafile: true,
+  },
+  {
+    ...common,
+    format: 'iife',
     entryPoints: [fileURLToPath(new URL('../../e2ee/src/worker.ts', import.meta.url))],
     outfile: 'dist/porchlight-e2ee-worker.js',
   },
 ];
 
-for (const options of bundles) await esbuild.build(options);
+const outputs = [];
+for (const options of bundles) {
+  const result = await esbuild.build(options);
+  if (options.outfile) outputs.push(options.outfile);
+  else outputs.push(...Object.keys(result.metafile.outputs).filter((file) => file.endsWith('.js')));
+}
 
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
-for (const { outfile } of bundles) {
-  const code = readFileSync(outfile);
+for (const file of outputs) {
+  const code = readFileSync(file);
   const gzipped = gzipSync(code, { level: 9 });
-  console.log(`${outfile}: ${kib(code.length)} raw, ${kib(gzipped.length)} gzip`);
+  console.log(`${file}: ${kib(code.length)} raw, ${kib(gzipped.length)} gzip`);
 }

@@ -7,11 +7,11 @@ export interface ErrorText {
 }
 
 /**
- * Every user-facing English string of the widget, in one place so that a translation can
- * replace the whole object later. Visitors may be upset when they read these, so the error
- * texts avoid jargon and always say what to do next.
+ * Every user-facing English string of the widget. This object is the source of the keys: every
+ * table in `_locales.ts` has the same shape. Visitors may be upset when they read these, so the
+ * error texts avoid jargon and always say what to do next.
  */
-export const strings = {
+export const english = {
   button: {
     talkNow: 'Talk now',
     checking: 'Checking if your therapist is available…',
@@ -109,3 +109,20 @@ export const strings = {
     },
   } satisfies Record<PorchlightErrorCode, ErrorText>,
 };
+
+/** The shape of one language's table of user-facing strings. */
+export type Strings = typeof english;
+
+/**
+ * The strings of the element that is rendering now. Elements switch this to the table of their
+ * language for one synchronous update (`renderInLanguage` in `_i18n.ts`), so templates can read
+ * `strings.button.talkNow` directly. Outside an update it is {@link english}.
+ */
+export let strings: Strings = english;
+
+/** Makes `table` the current {@link strings} and returns the table it replaces. */
+export function swapStrings(table: Strings): Strings {
+  const previous = strings;
+  strings = table;
+  return previous;
+}

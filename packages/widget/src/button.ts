@@ -7,6 +7,7 @@ import {
 } from '@porchlight/client';
 import { LitElement, css, html, type PropertyValues, type TemplateResult } from 'lit';
 import { ChangeController } from './_change-controller.js';
+import { renderInLanguage } from './_i18n.js';
 import { resolveWorkerUrl } from './_config.js';
 import { strings, type ErrorText } from './_strings.js';
 import { baseStyles } from './_styles.js';
@@ -177,6 +178,11 @@ export class PorchlightButton extends LitElement {
     if (this.getAttribute('presence') !== this.presence) {
       this.setAttribute('presence', this.presence);
     }
+  }
+
+  /** Renders in the language of the nearest `lang` attribute, or English. */
+  protected override update(changed: PropertyValues<this>): void {
+    renderInLanguage(this, () => super.update(changed));
   }
 
   protected override render(): TemplateResult {

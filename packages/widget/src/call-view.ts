@@ -1,6 +1,7 @@
 import type { Call } from '@porchlight/client';
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { ChangeController } from './_change-controller.js';
+import { renderInLanguage } from './_i18n.js';
 import { strings } from './_strings.js';
 import { baseStyles } from './_styles.js';
 import { PorchlightHangUpRequestEvent } from './events.js';
@@ -94,6 +95,11 @@ export class PorchlightCallView extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('call')) this.#changes.target = this.call;
+  }
+
+  /** Renders in the language of the nearest `lang` attribute, or English. */
+  protected override update(changed: PropertyValues<this>): void {
+    renderInLanguage(this, () => super.update(changed));
   }
 
   protected override render(): TemplateResult | typeof nothing {

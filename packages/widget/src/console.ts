@@ -1,6 +1,7 @@
 import { HostClient, type Call, type HostState, type Knock } from '@porchlight/client';
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { ChangeController } from './_change-controller.js';
+import { renderInLanguage } from './_i18n.js';
 import { resolveWorkerUrl } from './_config.js';
 import { strings } from './_strings.js';
 import { baseStyles } from './_styles.js';
@@ -172,6 +173,11 @@ export class PorchlightConsole extends LitElement {
       this.#syncOwnedClient();
     }
     if (this.getAttribute('status') !== this.status) this.setAttribute('status', this.status);
+  }
+
+  /** Renders in the language of the nearest `lang` attribute, or English. */
+  protected override update(changed: PropertyValues<this>): void {
+    renderInLanguage(this, () => super.update(changed));
   }
 
   protected override render(): TemplateResult {

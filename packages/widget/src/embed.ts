@@ -1,40 +1,143 @@
 /**
- * Entry of the script-tag bundle `porchlight.js`. It registers the elements and, when the script
- * tag has `data-room`, adds a floating "Talk now" button to the page:
+ * Entry of the script-tag loader `porchlight.js`, a small classic script:
  *
  * ```html
  * <script src="https://cdn.example.org/porchlight.js" data-room="dr-lee"
  *   data-server="wss://relay.example.org" async></script>
  * ```
  *
- * The E2EE worker is loaded from `porchlight-e2ee-worker.js` beside this script.
+ * With `data-room` it adds a floating `<porchlight-button>`. Every `<porchlight-button>` in the
+ * page first gets a light preview (`_preview.ts`) with the room's live presence. The call code
+ * (`porchlight-call.js`, an ES module) is fetched with `<link rel="modulepreload">` when the
+ * pointer or focus reaches a button or the browser is idle, and imported when the visitor
+ * presses "Talk now". Pages with a `<porchlight-console>` or a bare `<porchlight-call-view>`
+ * import it at once. Both the call chunk and the E2EE worker `porchlight-e2ee-worker.js` load
+ * from the folder of this script.
  */
-import { WORKER_FILE_NAME, setDefaultWorkerUrl } from './_config.js';
-import { defineElements } from './_define.js';
+import type { PorchlightButton } from './button.js';
+import { WORKER_FILE_NAME } from './_config.js';
+import { ButtonPreview, type PreviewHandlers } from './_preview.js';
+
+/** File name of the call chunk, which the build places beside the loader. */
+const CALL_CHUNK_FILE_NAME = 'porchlight-call.js';
+
+/** Milliseconds to wait for idle time before prefetching anyway. */
+const IDLE_PREFETCH_TIMEOUT_MS = 5_000;
+
+/** The call chunk's exports, as `embed-call.ts` defines them. */
+interface CallChunk {
+  start(workerUrl: URL | null): void;
+}
 
 // `document.currentScript` is only set while this script first runs, async scripts included,
 // so it is read once at the top level.
 const script = document.currentScript instanceof HTMLScriptElement ? document.currentScript : null;
-
-// The default must be set before the elements are defined: defining upgrades elements already in
-// the page, and their connectedCallback resolves the worker URL at once.
+const assetBase = script?.src || document.baseURI;
 const workerUrl = script?.src ? new URL(WORKER_FILE_NAME, script.src) : null;
-if (workerUrl) setDefaultWorkerUrl(workerUrl);
+const chunkUrl = new URL(CALL_CHUNK_FILE_NAME, assetBase);
 
-defineElements();
+const previews = new Map<Element, ButtonPreview>();
+let chunk: Promise<CallChunk> | null = null;
+let started = false;
+let prefetched = false;
 
-const room = script?.dataset['room'];
-if (room) {
-  const server = script?.dataset['server'];
-  const mount = (): void => {
-    const button = document.createElement('porchlight-button');
-    button.floating = true;
-    button.setAttribute('room', room);
-    if (server) button.setAttribute('server', server);
-    if (workerUrl) button.setAttribute('worker-url', workerUrl.href);
-    document.body.append(button);
-  };
-
-  if (document.body) mount();
-  else document.addEventListener('DOMContentLoaded', mount, { once: true });
+/** Adds `<link rel="modulepreload">` for the call chunk, once. It fetches without running. */
+function prefetch(): void {
+  if (prefetched || chunk) return;
+  prefetched = true;
+  const link = document.createElement('link');
+  link.rel = 'modulepreload';
+  link.href = chunkUrl.href;
+  document.head.append(link);
 }
+
+/** Imports the call chunk once; a failed import is forgotten so that the next call retries. */
+function loadChunk(): Promise<CallChunk> {
+  chunk ??= (import(chunkUrl.href) as Promise<CallChunk>).catch((error: unknown) => {
+    chunk = null;
+    throw error;
+  });
+  return chunk;
+}
+
+/** Imports the call chunk, hands every preview's shadow root over and defines the elements. */
+async function start(): Promise<void> {
+  const module = await loadChunk();
+  if (started) return;
+  started = true;
+  observer.disconnect();
+  for (const preview of previews.values()) preview.dispose();
+  previews.clear();
+  module.start(workerUrl);
+}
+
+const handlers: PreviewHandlers = {
+  talk(preview) {
+    preview.setLoading(true);
+    start().then(
+      () => {
+        // The upgraded element made its own client in connectedCallback. Starting the call on
+        // it is what the element's own "Talk now" click does.
+        const button = preview.host as PorchlightButton;
+        button.client?.startCall().catch(() => undefined);
+      },
+      () => preview.setLoading(false, true),
+    );
+  },
+  prefetch,
+  fail(preview) {
+    // The full element shows the failure with its usual text and a "Try again" button.
+    start().catch(() => preview.setLoading(false, true));
+  },
+};
+
+/** Gives every not yet upgraded `<porchlight-button>` under `root` a preview. */
+function scan(root: ParentNode): void {
+  if (started) return;
+  if (root.querySelector('porchlight-console, porchlight-call-view')) {
+    void start().catch(() => undefined);
+    return;
+  }
+  for (const host of root.querySelectorAll<HTMLElement>('porchlight-button')) {
+    if (!previews.has(host) && !host.shadowRoot) previews.set(host, new ButtonPreview(host, handlers));
+  }
+}
+
+const observer = new MutationObserver((records) => {
+  for (const record of records) {
+    for (const node of record.addedNodes) {
+      if (node instanceof Element) scan(node.parentNode ?? node);
+    }
+  }
+});
+
+function mountFloatingButton(room: string): void {
+  const button = document.createElement('porchlight-button');
+  button.setAttribute('floating', '');
+  button.setAttribute('room', room);
+  const server = script?.dataset['server'];
+  if (server) button.setAttribute('server', server);
+  if (workerUrl) button.setAttribute('worker-url', workerUrl.href);
+  document.body.append(button);
+}
+
+function boot(): void {
+  if (customElements.get('porchlight-button')) {
+    // Another copy of the elements is already defined, so they need no preview.
+    void start().catch(() => undefined);
+  }
+  const room = script?.dataset['room'];
+  if (room) mountFloatingButton(room);
+  scan(document);
+  if (started) return;
+  observer.observe(document.documentElement, { childList: true, subtree: true });
+
+  if ('requestIdleCallback' in window) {
+    requestIdleCallback(prefetch, { timeout: IDLE_PREFETCH_TIMEOUT_MS });
+  } else {
+    setTimeout(prefetch, IDLE_PREFETCH_TIMEOUT_MS);
+  }
+}
+
+if (document.body) boot();
+else document.addEventListener('DOMContentLoaded', boot, { once: true });

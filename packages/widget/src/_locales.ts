@@ -1,0 +1,111 @@
+import type { Strings } from './_strings.js';
+
+/**
+ * German strings. The visitor is addressed with the formal "Sie", as a practice would write to a
+ * client, and the therapist is called "die Praxis" where English says "your therapist", because
+ * German has no gender-neutral word for one therapist.
+ */
+export const german: Strings = {
+  button: {
+    talkNow: 'Jetzt sprechen',
+    checking: 'Wir prüfen, ob die Praxis gerade erreichbar ist…',
+    notConfigured: 'Videogespräche sind auf dieser Seite gerade nicht verfügbar',
+    busy: 'Gerade im Gespräch',
+    offline: 'Gerade nicht erreichbar',
+    requestingMedia: 'Bitte erlauben Sie Kamera und Mikrofon, wenn Ihr Browser danach fragt',
+    waiting: 'Sie sind im Wartezimmer…',
+    queuePosition: (position: number): string =>
+      `Sie sind an ${position}. Stelle in der Warteschlange`,
+    cancel: 'Abbrechen',
+    callEnded: 'Gespräch beendet',
+    close: 'Schließen',
+    tryAgain: 'Erneut versuchen',
+  },
+  console: {
+    label: 'Porchlight-Konsole',
+    goOnline: 'Online gehen',
+    goOffline: 'Offline gehen',
+    statusOffline: 'Sie sind offline. Ihre Website zeigt, dass Sie nicht erreichbar sind.',
+    statusConnecting: 'Verbindung wird hergestellt…',
+    statusOnline: 'Sie sind online. Besucherinnen und Besucher können anklopfen.',
+    statusInCall: 'Sie sind in einem Gespräch.',
+    waitingRoom: 'Wartezimmer',
+    noKnocks: 'Niemand wartet.',
+    visitor: 'Gast',
+    knockedAt: (time: string): string => `hat um ${time} angeklopft`,
+    admit: 'Hereinlassen',
+    decline: 'Ablehnen',
+    admitLabel: (name: string): string => `${name} hereinlassen`,
+    declineLabel: (name: string): string => `${name} ablehnen`,
+  },
+  call: {
+    label: 'Videogespräch',
+    connecting: 'Sichere Verbindung wird aufgebaut…',
+    connected: 'Verbunden · Ende-zu-Ende-verschlüsselt',
+    ended: 'Gespräch beendet',
+    remoteVideo: 'Video Ihres Gegenübers',
+    localVideo: 'Vorschau Ihrer Kamera',
+    mute: 'Stumm',
+    muteLabel: 'Mikrofon stummschalten',
+    microphoneOff: 'Ihr Mikrofon ist aus',
+    cameraOff: 'Kamera aus',
+    cameraOffLabel: 'Kamera ausschalten',
+    cameraIsOff: 'Ihre Kamera ist aus',
+    hangUp: 'Auflegen',
+    hangUpLabel: 'Auflegen und Gespräch beenden',
+  },
+  unknownError: {
+    message: 'Etwas ist schiefgelaufen.',
+    action: 'Bitte versuchen Sie es gleich noch einmal.',
+  },
+  errors: {
+    'relay-unreachable': {
+      message: 'Wir konnten den Gesprächsdienst nicht erreichen.',
+      action: 'Prüfen Sie Ihre Internetverbindung und versuchen Sie es dann noch einmal.',
+    },
+    'relay-error': {
+      message: 'Der Gesprächsdienst hat die Anfrage nicht angenommen.',
+      action: 'Laden Sie diese Seite neu und versuchen Sie es noch einmal.',
+    },
+    'media-denied': {
+      message: 'Ihr Browser gibt Kamera und Mikrofon nicht frei.',
+      action:
+        'Klicken Sie in der Adressleiste auf das Kamera- oder Schloss-Symbol, wählen Sie für ' +
+        'Kamera und Mikrofon „Zulassen“ und versuchen Sie es dann noch einmal.',
+    },
+    'media-not-found': {
+      message: 'Wir konnten keine Kamera und kein Mikrofon finden.',
+      action:
+        'Schließen Sie eine Kamera und ein Mikrofon an oder nutzen Sie ein Gerät, das beides ' +
+        'hat, und versuchen Sie es dann noch einmal.',
+    },
+    'media-in-use': {
+      message: 'Eine andere App verwendet gerade Ihre Kamera oder Ihr Mikrofon.',
+      action:
+        'Schließen Sie andere Video-Apps oder Browser-Tabs, die die Kamera nutzen, und ' +
+        'versuchen Sie es dann noch einmal.',
+    },
+    'media-failed': {
+      message: 'Kamera und Mikrofon konnten nicht gestartet werden.',
+      action:
+        'Prüfen Sie, ob die Adresse dieser Seite mit https beginnt, und versuchen Sie es dann ' +
+        'noch einmal.',
+    },
+    'e2ee-unsupported': {
+      message: 'Mit diesem Browser ist kein vertrauliches, verschlüsseltes Gespräch möglich.',
+      action: 'Bitte öffnen Sie diese Seite in einer aktuellen Version von Chrome, Edge, Firefox oder Safari.',
+    },
+    declined: {
+      message: 'Die Praxis kann Ihr Gespräch gerade nicht annehmen.',
+      action: 'Sie können es später noch einmal versuchen oder die Praxis auf anderem Weg erreichen.',
+    },
+    'host-offline': {
+      message: 'Die Praxis ist gerade nicht erreichbar.',
+      action: 'Bitte versuchen Sie es später noch einmal.',
+    },
+    'call-failed': {
+      message: 'Das Gespräch konnte nicht aufgebaut werden oder wurde unterbrochen.',
+      action: 'Prüfen Sie Ihre Internetverbindung und versuchen Sie es dann noch einmal.',
+    },
+  },
+};
