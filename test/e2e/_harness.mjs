@@ -166,11 +166,13 @@ function recordPageOutput(page, source, diagnostics) {
 
 /**
  * Opens `url` in a new page of `browser`. `testHooks`, when given, becomes
- * `globalThis.__PORCHLIGHT_TEST__` before any script of the page runs.
+ * `globalThis.__PORCHLIGHT_TEST__` before any script of the page runs. `prepare(page)`, when
+ * given, runs before the page navigates, for example to start recording its requests.
  */
-export async function openPage(browser, url, diagnostics, testHooks) {
+export async function openPage(browser, url, diagnostics, testHooks, prepare) {
   const page = await browser.browser.newPage();
   recordPageOutput(page, browser.name, diagnostics);
+  if (prepare !== undefined) await prepare(page);
   if (testHooks !== undefined) {
     await page.evaluateOnNewDocument((hooks) => {
       globalThis.__PORCHLIGHT_TEST__ = hooks;

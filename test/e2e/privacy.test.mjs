@@ -1,0 +1,277 @@
+// End to end: a whole visit under the demo's strict Content-Security-Policy. The visitor sees the
+// therapist offline, then available, knocks, is admitted, talks, hangs up, knocks again and is
+// declined. Every request of both pages and their workers is recorded over the Chrome DevTools
+// Protocol, WebSockets included, and must go to the page's own origin or to the relay. The
+// visitor's browser must end with no cookie and nothing in Web Storage, IndexedDB or Cache
+// Storage, and no page may report a CSP violation.
+//
+// The same walk saves a screenshot of each state to test-results/screenshots/, or to
+// docs/screenshots/ when PORCHLIGHT_SCREENSHOTS=docs is set (which refreshes the README images).
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import process from 'node:process';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import {
+  clickWhenPresent,
+  Diagnostics,
+  launchBrowser,
+  openPage,
+  readCallStats,
+  requireWidgetBuild,
+  RESULTS_DIR,
+  startServers,
+  waitUntil,
+} from './_harness.mjs';
+
+const HOST_TAG = 'porchlight-console';
+const VISITOR_TAG = 'porchlight-button';
+const TEST_TIMEOUT_MS = 90_000;
+const HOOK_TIMEOUT_MS = 30_000;
+
+/** Viewport of the screenshots: small PNGs that still show the floating button in context. */
+const SCREENSHOT_VIEWPORT = { width: 800, height: 600 };
+
+const screenshotDir =
+  process.env.PORCHLIGHT_SCREENSHOTS === 'docs'
+    ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
+    : join(RESULTS_DIR, 'screenshots');
+
+async function screenshot(page, name) {
+  await mkdir(screenshotDir, { recursive: true });
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: false });
+}
+
+/**
+ * Records the URL of every request of `page` and of every worker it starts, WebSocket handshakes
+ * included, and every console entry about the Content-Security-Policy, into `record`. Workers
+ * are held at their start until their Network domain is enabled, so their first request counts.
+ */
+async function recordTraffic(page, record) {
+  const session = await page.createCDPSession();
+  const watch = async (target) => {
+    target.on('Network.requestWillBeSent', (event) => record.requests.push(event.request.url));
+    target.on('Network.webSocketCreated', (event) => record.requests.push(event.url));
+    target.on('Log.entryAdded', ({ entry }) => {
+      if (/content security policy/i.test(entry.text)) record.cspMessages.push(entry.text);
+    });
+    await target.send('Network.enable');
+    await target.send('Log.enable');
+  };
+  session.on('sessionattached', (child) => {
+    watch(child)
+      .then(() => child.send('Target.setAutoAttach', autoAttach))
+      .catch((error) => record.errors.push(`worker session: ${error.message}`))
+      .finally(() => child.send('Runtime.runIfWaitingForDebugger').catch(() => undefined));
+  });
+  const autoAttach = { autoAttach: true, waitForDebuggerOnStart: true, flatten: true };
+  await watch(session);
+  await session.send('Target.setAutoAttach', autoAttach);
+
+  // The listener is added before any page script runs; the event also fires for shadow roots,
+  // because it is composed.
+  await page.evaluateOnNewDocument(() => {
+    globalThis.__PORCHLIGHT_CSP_VIOLATIONS__ = [];
+    document.addEventListener('securitypolicyviolation', (event) => {
+      globalThis.__PORCHLIGHT_CSP_VIOLATIONS__.push(
+        `${event.effectiveDirective} blocked ${event.blockedURI || 'inline code'}`,
+      );
+    });
+  });
+  page.on('response', (response) => {
+    if (response.request().resourceType() === 'document') {
+      record.policies.push(response.headers()['content-security-policy'] ?? '');
+    }
+  });
+  return session;
+}
+
+function newRecord() {
+  return { requests: [], cspMessages: [], policies: [], errors: [] };
+}
+
+/** Polls until `selector` matches, looking into shadow roots (`>>>`). */
+function waitForDeep(page, selector, description) {
+  return waitUntil(
+    async () => (await page.$(selector)) !== null,
+    (present) => present,
+    { description: description ?? `an element matching ${selector}`, timeoutMs: 15_000 },
+  );
+}
+
+/** Reads what the visitor's browser stored for the page's origin. */
+function readVisitorStorage(page) {
+  return page.evaluate(async () => ({
+    cookie: document.cookie,
+    localStorage: localStorage.length,
+    sessionStorage: sessionStorage.length,
+    indexedDb: (await indexedDB.databases()).map((database) => database.name),
+    cacheStorage: await caches.keys(),
+  }));
+}
+
+function assertStrictPolicy(policy, side) {
+  assert.match(policy, /script-src 'self'/, `${side} page has no strict script-src: ${policy}`);
+  assert.doesNotMatch(policy, /unsafe-inline/, `${side} policy allows unsafe-inline`);
+  assert.doesNotMatch(policy, /unsafe-eval/, `${side} policy allows unsafe-eval`);
+}
+
+/** Origin of a URL, with data: and blob: URLs kept whole: they never leave the browser. */
+function originOf(url) {
+  if (url.startsWith('data:') || url.startsWith('blob:')) return url.slice(0, 5);
+  return new URL(url).origin;
+}
+
+describe('visit under a strict CSP', () => {
+  const diagnostics = new Diagnostics();
+  let servers;
+  let host;
+  let visitor;
+
+  before(
+    async () => {
+      requireWidgetBuild();
+      servers = await startServers(diagnostics);
+      host = await launchBrowser('host', diagnostics);
+      visitor = await launchBrowser('visitor', diagnostics);
+    },
+    { timeout: HOOK_TIMEOUT_MS },
+  );
+
+  after(
+    async () => {
+      await Promise.allSettled([host?.close(), visitor?.close()]);
+      await servers?.close();
+    },
+    { timeout: HOOK_TIMEOUT_MS },
+  );
+
+  it('talks only to its origin and the relay', { timeout: TEST_TIMEOUT_MS }, async () => {
+    await diagnostics.explainFailure(async () => {
+      const hostRecord = newRecord();
+      const visitorRecord = newRecord();
+      let visitorSession;
+      const prepare = (record, keep) => async (page) => {
+        await page.setViewport(SCREENSHOT_VIEWPORT);
+        const session = await recordTraffic(page, record);
+        if (keep) visitorSession = session;
+      };
+
+      const hostPage = await openPage(
+        host,
+        `${servers.baseUrl}/console/`,
+        diagnostics,
+        undefined,
+        prepare(hostRecord, false),
+      );
+      const visitorPage = await openPage(
+        visitor,
+        `${servers.baseUrl}/site/`,
+        diagnostics,
+        undefined,
+        prepare(visitorRecord, true),
+      );
+
+      await diagnostics.step('visitor sees the therapist offline', async () => {
+        await visitorPage.waitForSelector(`${VISITOR_TAG}[presence="offline"]`, { timeout: 15_000 });
+        await screenshot(visitorPage, 'button-offline');
+      });
+
+      await diagnostics.step('host goes online', () =>
+        clickWhenPresent(hostPage, `${HOST_TAG} >>> [part~="go-online"]`),
+      );
+      await diagnostics.step('visitor sees the therapist available', async () => {
+        await visitorPage.waitForSelector(`${VISITOR_TAG}[presence="available"]`, {
+          timeout: 15_000,
+        });
+        await screenshot(visitorPage, 'button-available');
+      });
+      const definedBeforeClick = await visitorPage.evaluate(
+        () => customElements.get('porchlight-button') !== undefined,
+      );
+      assert.equal(definedBeforeClick, false, 'the call code ran before the visitor clicked');
+
+      await diagnostics.step('visitor knocks and waits', async () => {
+        await clickWhenPresent(visitorPage, `${VISITOR_TAG} >>> [part~="talk-button"]`);
+        await waitForDeep(visitorPage, `${VISITOR_TAG} >>> [part~="cancel"]`);
+        await screenshot(visitorPage, 'button-waiting');
+      });
+      await diagnostics.step('host sees the knock and admits', async () => {
+        await waitForDeep(hostPage, `${HOST_TAG} >>> [part~="admit"]`);
+        await screenshot(hostPage, 'console-knock');
+        await clickWhenPresent(hostPage, `${HOST_TAG} >>> [part~="admit"]`);
+      });
+
+      for (const [page, tag] of [
+        [hostPage, HOST_TAG],
+        [visitorPage, VISITOR_TAG],
+      ]) {
+        await diagnostics.step(`${tag} decodes remote video`, () =>
+          waitUntil(
+            () => readCallStats(page, tag),
+            (stats) => stats.inbound?.video.framesDecoded > 0,
+            { description: `${tag} to decode its first remote video frame` },
+          ),
+        );
+      }
+      await screenshot(visitorPage, 'button-in-call');
+      await screenshot(hostPage, 'console-in-call');
+
+      await diagnostics.step('visitor hangs up', async () => {
+        await clickWhenPresent(visitorPage, `${VISITOR_TAG} >>> [part~="hang-up"]`);
+        await waitForDeep(visitorPage, `${VISITOR_TAG} >>> [part~="close"]`);
+        await screenshot(visitorPage, 'button-ended');
+        await clickWhenPresent(visitorPage, `${VISITOR_TAG} >>> [part~="close"]`);
+      });
+
+      await diagnostics.step('host declines a second knock', async () => {
+        await clickWhenPresent(visitorPage, `${VISITOR_TAG} >>> [part~="talk-button"]`);
+        await clickWhenPresent(hostPage, `${HOST_TAG} >>> [part~="decline"]`);
+        await waitForDeep(visitorPage, `${VISITOR_TAG} >>> [role="alert"]`);
+        await screenshot(visitorPage, 'button-error');
+      });
+
+      const allowed = new Set([new URL(servers.baseUrl).origin, new URL(servers.relayUrl).origin]);
+      for (const [side, record] of [
+        ['host', hostRecord],
+        ['visitor', visitorRecord],
+      ]) {
+        assert.deepEqual(record.errors, [], `${side}: recording failed`);
+        assert.ok(record.requests.length > 0, `${side}: no request was recorded`);
+        assert.ok(
+          record.requests.includes(servers.relayUrl) ||
+            record.requests.some((url) => url.startsWith(servers.relayUrl)),
+          `${side}: no WebSocket to the relay was recorded: ${record.requests.join(', ')}`,
+        );
+        const foreign = record.requests.filter((url) => !allowed.has(originOf(url)));
+        assert.deepEqual(foreign, [], `${side}: requests left the page origin and the relay`);
+        assert.ok(record.policies.length > 0, `${side}: no document response was recorded`);
+        for (const policy of record.policies) assertStrictPolicy(policy, side);
+        assert.deepEqual(record.cspMessages, [], `${side}: the console reported CSP problems`);
+      }
+      assert.ok(
+        visitorRecord.requests.some((url) => url.endsWith('/porchlight-e2ee-worker.js')),
+        'the visitor never requested the E2EE worker, so its requests were not covered',
+      );
+
+      for (const [side, page] of [
+        ['host', hostPage],
+        ['visitor', visitorPage],
+      ]) {
+        const violations = await page.evaluate(() => globalThis.__PORCHLIGHT_CSP_VIOLATIONS__);
+        assert.deepEqual(violations, [], `${side}: securitypolicyviolation events`);
+      }
+
+      const { cookies } = await visitorSession.send('Network.getAllCookies');
+      assert.deepEqual(cookies, [], 'the visitor browser holds cookies');
+      const stored = await readVisitorStorage(visitorPage);
+      assert.equal(stored.cookie, '', 'document.cookie is not empty');
+      assert.equal(stored.localStorage, 0, 'localStorage has entries');
+      assert.equal(stored.sessionStorage, 0, 'sessionStorage has entries');
+      assert.deepEqual(stored.indexedDb, [], 'IndexedDB has databases');
+      assert.deepEqual(stored.cacheStorage, [], 'Cache Storage has caches');
+      assert.deepEqual(diagnostics.uncaughtErrors, [], 'pages threw uncaught errors');
+    });
+  });
+});
