@@ -39,11 +39,17 @@ export type ButtonPresence = PresenceDetail['status'] | 'unknown';
  * @csspart close - The button that closes the "Call ended" or error notice.
  * @csspart retry - The "Try again" button after a failure.
  *
- * @cssproperty --porchlight-accent - Background of the main button.
- * @cssproperty --porchlight-accent-text - Text colour of the main button.
- * @cssproperty --porchlight-surface - Background of the panel.
+ * @cssproperty --porchlight-accent - Background of the main buttons.
+ * @cssproperty --porchlight-accent-text - Text colour of the main buttons.
+ * @cssproperty --porchlight-danger - Background of the hang-up button.
+ * @cssproperty --porchlight-danger-text - Text colour of the hang-up button.
+ * @cssproperty --porchlight-surface - Background of panels and secondary buttons.
  * @cssproperty --porchlight-text - Text colour.
+ * @cssproperty --porchlight-muted-text - Colour of hints under the status.
+ * @cssproperty --porchlight-border - Colour of borders.
  * @cssproperty --porchlight-radius - Corner radius.
+ * @cssproperty --porchlight-focus-ring - Colour of the keyboard focus outline.
+ * @cssproperty --porchlight-font - Font family.
  * @cssproperty --porchlight-z-index - Stacking order in floating mode.
  */
 export class PorchlightButton extends LitElement {

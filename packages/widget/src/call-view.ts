@@ -22,6 +22,17 @@ import { PorchlightHangUpRequestEvent } from './events.js';
  * @csspart camera - The camera toggle.
  * @csspart hang-up - The hang-up button.
  *
+ * @cssproperty --porchlight-accent - Background of the main buttons.
+ * @cssproperty --porchlight-accent-text - Text colour of the main buttons.
+ * @cssproperty --porchlight-danger - Background of the hang-up button.
+ * @cssproperty --porchlight-danger-text - Text colour of the hang-up button.
+ * @cssproperty --porchlight-surface - Background of panels and secondary buttons.
+ * @cssproperty --porchlight-text - Text colour.
+ * @cssproperty --porchlight-muted-text - Colour of hints under the status.
+ * @cssproperty --porchlight-border - Colour of borders.
+ * @cssproperty --porchlight-radius - Corner radius.
+ * @cssproperty --porchlight-focus-ring - Colour of the keyboard focus outline.
+ * @cssproperty --porchlight-font - Font family.
  * @cssproperty --porchlight-video-background - Colour behind the videos.
  * @cssproperty --porchlight-preview-width - Width of the local preview.
  */

@@ -38,8 +38,16 @@ export type ConsoleStatus = 'offline' | 'online' | 'in-call';
  * @csspart decline - The button that turns a visitor away.
  *
  * @cssproperty --porchlight-accent - Background of the main buttons.
- * @cssproperty --porchlight-surface - Background of the knock list.
+ * @cssproperty --porchlight-accent-text - Text colour of the main buttons.
+ * @cssproperty --porchlight-danger - Background of the hang-up button.
+ * @cssproperty --porchlight-danger-text - Text colour of the hang-up button.
+ * @cssproperty --porchlight-surface - Background of panels and secondary buttons.
  * @cssproperty --porchlight-text - Text colour.
+ * @cssproperty --porchlight-muted-text - Colour of hints under the status.
+ * @cssproperty --porchlight-border - Colour of borders.
+ * @cssproperty --porchlight-radius - Corner radius.
+ * @cssproperty --porchlight-focus-ring - Colour of the keyboard focus outline.
+ * @cssproperty --porchlight-font - Font family.
  */
 export class PorchlightConsole extends LitElement {
   static override properties = {

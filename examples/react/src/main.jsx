@@ -1,0 +1,6 @@
+import '@porchlight/widget/define';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.jsx';
+
+const root = document.getElementById('root');
+createRoot(root).render(<App room={root.dataset.room} server={root.dataset.server} />);
