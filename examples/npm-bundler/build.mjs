@@ -1,6 +1,7 @@
 // Bundles src/main.js into dist/app.js as an ES module and copies the E2EE worker beside it.
 // The worker must sit in the same folder as the bundle, because the elements load it from
-// `new URL('./porchlight-e2ee-worker.js', import.meta.url)` unless told otherwise.
+// `new URL('./porchlight-e2ee-worker.js', import.meta.url)` unless
+// `setDefaultWorkerUrl` or a `worker-url` attribute names another URL.
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';

@@ -1,5 +1,6 @@
 // Bundles the React app into dist/app.js and copies the E2EE worker and the page beside it. The
-// elements load the worker from the folder of the bundle unless told otherwise.
+// elements load the worker from the folder of the bundle unless
+// `setDefaultWorkerUrl` or a `worker-url` attribute names another URL.
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';

@@ -69,8 +69,8 @@ async function recordTraffic(page, record) {
   await watch(session);
   await session.send('Target.setAutoAttach', autoAttach);
 
-  // The listener is added before any page script runs; the event also fires for shadow roots,
-  // because it is composed.
+  // The listener is added before any page script runs. It also hears violations inside shadow
+  // roots, because the event is composed.
   await page.evaluateOnNewDocument(() => {
     globalThis.__PORCHLIGHT_CSP_VIOLATIONS__ = [];
     document.addEventListener('securitypolicyviolation', (event) => {
@@ -117,7 +117,7 @@ function assertStrictPolicy(policy, side) {
   assert.doesNotMatch(policy, /unsafe-eval/, `${side} policy allows unsafe-eval`);
 }
 
-/** Origin of a URL, with data: and blob: URLs kept whole: they never leave the browser. */
+/** Returns the origin of a URL, or `data:` or `blob:` for URLs that never leave the browser. */
 function originOf(url) {
   if (url.startsWith('data:') || url.startsWith('blob:')) return url.slice(0, 5);
   return new URL(url).origin;

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 
 /**
- * A practice page with the Talk now button. React 19 passes props of custom elements as
+ * Renders a practice page with the Talk now button. React 19 passes props of custom elements as
  * properties when the element has a property of that name, and `on` + event name props as
  * event listeners, so the element needs no wrapper component.
  */

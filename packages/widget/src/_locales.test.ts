@@ -29,7 +29,9 @@ describe('locale tables', () => {
       const translated = new Map(leaves(table).map((leaf) => [leaf.path, leaf.value]));
 
       it('has every English key', () => {
-        const missing = englishLeaves.map((leaf) => leaf.path).filter((path) => !translated.has(path));
+        const missing = englishLeaves
+          .map((leaf) => leaf.path)
+          .filter((path) => !translated.has(path));
         expect(missing).toEqual([]);
       });
 

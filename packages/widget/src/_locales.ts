@@ -2,7 +2,7 @@ import type { Strings } from './_strings.js';
 
 /**
  * German strings. The visitor is addressed with the formal "Sie", as a practice would write to a
- * client, and the therapist is called "die Praxis" where English says "your therapist", because
+ * client, and the therapist is called "die Praxis" where English has "your therapist", because
  * German has no gender-neutral word for one therapist.
  */
 export const german: Strings = {
@@ -93,11 +93,14 @@ export const german: Strings = {
     },
     'e2ee-unsupported': {
       message: 'Mit diesem Browser ist kein vertrauliches, verschlüsseltes Gespräch möglich.',
-      action: 'Bitte öffnen Sie diese Seite in einer aktuellen Version von Chrome, Edge, Firefox oder Safari.',
+      action:
+        'Bitte öffnen Sie diese Seite in einer aktuellen Version von Chrome, Edge, Firefox ' +
+        'oder Safari.',
     },
     declined: {
       message: 'Die Praxis kann Ihr Gespräch gerade nicht annehmen.',
-      action: 'Sie können es später noch einmal versuchen oder die Praxis auf anderem Weg erreichen.',
+      action:
+        'Sie können es später noch einmal versuchen oder die Praxis auf anderem Weg erreichen.',
     },
     'host-offline': {
       message: 'Die Praxis ist gerade nicht erreichbar.',

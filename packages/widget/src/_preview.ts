@@ -40,7 +40,7 @@ function previewSheet(): CSSStyleSheet {
   return sharedSheet;
 }
 
-/** What a preview asks of the loader. */
+/** Callbacks through which a preview hands work to the loader. */
 export interface PreviewHandlers {
   /** The visitor pressed "Talk now". */
   talk(preview: ButtonPreview): void;
@@ -129,7 +129,9 @@ export class ButtonPreview {
     }
 
     const presence: ButtonPresence = status ?? 'unknown';
-    if (this.host.getAttribute('presence') !== presence) this.host.setAttribute('presence', presence);
+    if (this.host.getAttribute('presence') !== presence) {
+      this.host.setAttribute('presence', presence);
+    }
   }
 
   /** Closes the relay connection and empties the shadow root for the full element. */
@@ -165,7 +167,8 @@ export class ButtonPreview {
     }
     this.#socket = socket;
     socket.addEventListener('open', () => {
-      socket.send(JSON.stringify({ type: 'hello', version: PROTOCOL_VERSION, role: 'visitor', room }));
+      const hello = { type: 'hello', version: PROTOCOL_VERSION, role: 'visitor', room };
+      socket.send(JSON.stringify(hello));
     });
     socket.addEventListener('message', (event) => {
       const message = parsePresenceFrame(event.data);
@@ -184,7 +187,11 @@ export class ButtonPreview {
   }
 }
 
-const PRESENCE_STATUSES: readonly unknown[] = ['available', 'busy', 'offline'] satisfies PresenceStatus[];
+const PRESENCE_STATUSES: readonly unknown[] = [
+  'available',
+  'busy',
+  'offline',
+] satisfies PresenceStatus[];
 
 /**
  * Reads one relay frame for the preview: a `presence` message, `'error'` for an `error` message,

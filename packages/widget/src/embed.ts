@@ -51,7 +51,7 @@ function prefetch(): void {
   document.head.append(link);
 }
 
-/** Imports the call chunk once; a failed import is forgotten so that the next call retries. */
+/** Imports the call chunk once. A failed import is forgotten, so the next call retries it. */
 function loadChunk(): Promise<CallChunk> {
   chunk ??= (import(chunkUrl.href) as Promise<CallChunk>).catch((error: unknown) => {
     chunk = null;
@@ -99,7 +99,9 @@ function scan(root: ParentNode): void {
     return;
   }
   for (const host of root.querySelectorAll<HTMLElement>('porchlight-button')) {
-    if (!previews.has(host) && !host.shadowRoot) previews.set(host, new ButtonPreview(host, handlers));
+    if (!previews.has(host) && !host.shadowRoot) {
+      previews.set(host, new ButtonPreview(host, handlers));
+    }
   }
 }
 
