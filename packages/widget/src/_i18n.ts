@@ -33,6 +33,9 @@ export function stringsFor(element: Element): Strings {
 /**
  * Runs one synchronous render of `element` with `strings` from `_strings.ts` set to the
  * element's language, and restores the previous table afterwards, also when `render` throws.
+ *
+ * NOTE: a later change of a `lang` attribute shows only at the element's next update, because
+ * nothing observes the attribute.
  */
 export function renderInLanguage(element: Element, render: () => void): void {
   const previous = swapStrings(stringsFor(element));
