@@ -1,24 +1,86 @@
 import { describe, expect, test } from 'vitest';
-import { formatWebSocketUrl, parseCommandLine, UsageError } from './cli-options.js';
+import { envName, formatWebSocketUrl, parseCommandLine, UsageError } from './cli-options.js';
 
 describe('parseCommandLine', () => {
+  const defaults = {
+    host: '127.0.0.1',
+    port: 8787,
+    maxPayload: 65_536,
+    helloTimeoutMs: 10_000,
+    heartbeatIntervalMs: 30_000,
+    knockTimeoutMs: 600_000,
+    maxWaitingPerRoom: 20,
+    rateLimitPerSecond: 20,
+    rateLimitBurst: 100,
+    maxRateLimitedMessages: 100,
+    maxConnectionsPerAddress: 50,
+    maxBufferedBytes: 1_048_576,
+    allowedOrigins: [],
+    trustProxy: false,
+    shutdownGraceMs: 2000,
+    logLevel: 'info',
+  };
+
   test('defaults without flags or environment', () => {
-    expect(parseCommandLine([], {})).toEqual({
-      kind: 'run',
-      options: { host: '127.0.0.1', port: 8787 },
-    });
+    expect(parseCommandLine([], {})).toEqual({ kind: 'run', options: defaults });
   });
 
   test('flags win over environment variables', () => {
     const env = { PORCHLIGHT_PORT: '1234', PORCHLIGHT_HOST: '0.0.0.0' };
     expect(parseCommandLine(['--port=0', '--host', '::1'], env)).toEqual({
       kind: 'run',
-      options: { host: '::1', port: 0 },
+      options: { ...defaults, host: '::1', port: 0 },
     });
     expect(parseCommandLine([], env)).toEqual({
       kind: 'run',
-      options: { host: '0.0.0.0', port: 1234 },
+      options: { ...defaults, host: '0.0.0.0', port: 1234 },
     });
+  });
+
+  test('every setting has a flag and a matching environment variable', () => {
+    const settings: Array<[string, string, string, unknown]> = [
+      ['max-message-bytes', 'maxPayload', '1000', 1000],
+      ['hello-timeout-ms', 'helloTimeoutMs', '5', 5],
+      ['heartbeat-interval-ms', 'heartbeatIntervalMs', '0', 0],
+      ['knock-timeout-ms', 'knockTimeoutMs', '250', 250],
+      ['max-waiting-per-room', 'maxWaitingPerRoom', '3', 3],
+      ['rate-limit', 'rateLimitPerSecond', '7', 7],
+      ['rate-burst', 'rateLimitBurst', '9', 9],
+      ['rate-limit-close-after', 'maxRateLimitedMessages', '11', 11],
+      ['max-connections-per-address', 'maxConnectionsPerAddress', '2', 2],
+      ['max-buffered-bytes', 'maxBufferedBytes', '4096', 4096],
+      ['shutdown-grace-ms', 'shutdownGraceMs', '100', 100],
+      ['allowed-origins', 'allowedOrigins', 'https://a.test, https://b.test', ['https://a.test', 'https://b.test']],
+      ['log-level', 'logLevel', 'warn', 'warn'],
+    ];
+    for (const [flag, key, text, value] of settings) {
+      const fromFlag = parseCommandLine([`--${flag}`, text], {});
+      const fromEnv = parseCommandLine([], { [envName(flag)]: text });
+      expect(fromFlag.kind === 'run' && fromFlag.options[key as 'port'], flag).toEqual(value);
+      expect(fromEnv.kind === 'run' && fromEnv.options[key as 'port'], envName(flag)).toEqual(value);
+    }
+  });
+
+  test('trust proxy from flag or environment', () => {
+    const fromFlag = parseCommandLine(['--trust-proxy'], {});
+    const fromEnv = parseCommandLine([], { PORCHLIGHT_TRUST_PROXY: '1' });
+    expect(fromFlag.kind === 'run' && fromFlag.options.trustProxy).toBe(true);
+    expect(fromEnv.kind === 'run' && fromEnv.options.trustProxy).toBe(true);
+  });
+
+  test('TURN needs both secret and URLs', () => {
+    const args = ['--turn-urls', 'turn:127.0.0.1:3478', '--turn-ttl-seconds', '120'];
+    const command = parseCommandLine(args, { PORCHLIGHT_TURN_SECRET: 's3cret' });
+    expect(command.kind === 'run' && command.options.turn).toEqual({
+      secret: 's3cret',
+      urls: ['turn:127.0.0.1:3478'],
+      ttlSeconds: 120,
+    });
+    expect(() => parseCommandLine(['--turn-secret', 'x'], {})).toThrow(UsageError);
+    expect(() => parseCommandLine(['--turn-urls', 'turn:a'], {})).toThrow(UsageError);
+    expect(() => parseCommandLine(['--turn-urls', 'http://a', '--turn-secret', 'x'], {})).toThrow(
+      UsageError,
+    );
   });
 
   test('help wins over other flags', () => {
@@ -34,6 +96,10 @@ describe('parseCommandLine', () => {
       [['--port', '65536'], {}],
       [['--host', ' '], {}],
       [[], { PORCHLIGHT_PORT: '-5' }],
+      [['--rate-limit', '0'], {}],
+      [['--log-level', 'loud'], {}],
+      [[], { PORCHLIGHT_TRUST_PROXY: 'yes' }],
+      [['--turn-ttl-seconds', '5', '--turn-secret', 'x', '--turn-urls', 'turn:a'], {}],
     ];
     for (const [args, env] of bad) {
       expect(() => parseCommandLine(args, env), args.join(' ')).toThrow(UsageError);

@@ -1,9 +1,26 @@
 import { parseArgs } from 'node:util';
+import type { RelayLogLevel } from './log.js';
+import type { TurnSettings } from './turn.js';
 
 /** Settings of the command-line relay after flags and environment variables are merged. */
 export interface CliOptions {
   host: string;
   port: number;
+  maxPayload: number;
+  helloTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  knockTimeoutMs: number;
+  maxWaitingPerRoom: number;
+  rateLimitPerSecond: number;
+  rateLimitBurst: number;
+  maxRateLimitedMessages: number;
+  maxConnectionsPerAddress: number;
+  maxBufferedBytes: number;
+  allowedOrigins: string[];
+  trustProxy: boolean;
+  shutdownGraceMs: number;
+  logLevel: RelayLogLevel;
+  turn?: TurnSettings;
 }
 
 /** The result of reading the command line: run the relay, or print help. */
@@ -12,15 +29,63 @@ export type CliCommand = { kind: 'run'; options: CliOptions } | { kind: 'help' }
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = '127.0.0.1';
 
+type IntegerKey = {
+  [K in keyof CliOptions]-?: CliOptions[K] extends number ? K : never;
+}[keyof CliOptions];
+
+/** One integer setting: its flag, the option it sets, its range, default and help text. */
+interface IntegerSetting {
+  flag: string;
+  key: IntegerKey;
+  min: number;
+  max: number;
+  fallback: number;
+  help: string;
+}
+
+const MAX_INT32 = 2 ** 31 - 1;
+
+const INTEGER_SETTINGS: readonly IntegerSetting[] = [
+  { flag: 'port', key: 'port', min: 0, max: 65_535, fallback: DEFAULT_PORT, help: 'TCP port to listen on, 0 picks a free port' },
+  { flag: 'max-message-bytes', key: 'maxPayload', min: 1, max: MAX_INT32, fallback: 65_536, help: 'Largest message in bytes; a larger one closes with 1009' },
+  { flag: 'hello-timeout-ms', key: 'helloTimeoutMs', min: 1, max: MAX_INT32, fallback: 10_000, help: 'Milliseconds a new connection has to send hello (close 4001)' },
+  { flag: 'heartbeat-interval-ms', key: 'heartbeatIntervalMs', min: 0, max: MAX_INT32, fallback: 30_000, help: 'Milliseconds between pings; a peer silent for two is dropped; 0 is off' },
+  { flag: 'knock-timeout-ms', key: 'knockTimeoutMs', min: 0, max: MAX_INT32, fallback: 600_000, help: 'Milliseconds a knock may wait before it is declined; 0 is no limit' },
+  { flag: 'max-waiting-per-room', key: 'maxWaitingPerRoom', min: 1, max: 1_000_000, fallback: 20, help: 'Visitors that may wait in one room; more get room-full' },
+  { flag: 'rate-limit', key: 'rateLimitPerSecond', min: 1, max: 1_000_000, fallback: 20, help: 'Messages per second each connection may send on average' },
+  { flag: 'rate-burst', key: 'rateLimitBurst', min: 1, max: 1_000_000, fallback: 100, help: 'Messages each connection may send in one burst' },
+  { flag: 'rate-limit-close-after', key: 'maxRateLimitedMessages', min: 1, max: 1_000_000, fallback: 100, help: 'Messages dropped in a row for the rate limit before close 4008' },
+  { flag: 'max-connections-per-address', key: 'maxConnectionsPerAddress', min: 1, max: 1_000_000, fallback: 50, help: 'Open connections per client address; more get HTTP 429' },
+  { flag: 'max-buffered-bytes', key: 'maxBufferedBytes', min: 1, max: MAX_INT32, fallback: 1_048_576, help: 'Bytes queued for a slow client before close 1013' },
+  { flag: 'shutdown-grace-ms', key: 'shutdownGraceMs', min: 0, max: MAX_INT32, fallback: 2000, help: 'Milliseconds clients get to close on shutdown before they are dropped' },
+];
+
+const TURN_TTL_DEFAULT_SECONDS = 3600;
+const LOG_LEVELS: readonly RelayLogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+/** Formats a flag name as its environment variable: `rate-limit` becomes `PORCHLIGHT_RATE_LIMIT`. */
+export function envName(flag: string): string {
+  return `PORCHLIGHT_${flag.toUpperCase().replaceAll('-', '_')}`;
+}
+
+function usageLine(flagText: string, help: string, envAndDefault: string): string {
+  return `  ${flagText.padEnd(38)}${help}\n  ${''.padEnd(38)}(${envAndDefault})\n`;
+}
+
 export const USAGE = `Usage: porchlight-signaling [options]
 
-Runs the Porchlight signaling relay. Flags override environment variables.
+Runs the Porchlight signaling relay. Every option can also be set with the environment variable
+shown in brackets; flags override environment variables.
 
 Options:
-  --port <number>    TCP port to listen on, 0 picks a free port
-                     (env PORCHLIGHT_PORT, default ${DEFAULT_PORT})
-  --host <address>   Address to bind (env PORCHLIGHT_HOST, default ${DEFAULT_HOST})
-  -h, --help         Print this help and exit
+${usageLine('--host <address>', 'Address to bind', `env ${envName('host')}, default ${DEFAULT_HOST}`)}${INTEGER_SETTINGS.map(
+  (setting) =>
+    usageLine(
+      `--${setting.flag} <integer>`,
+      setting.help,
+      `env ${envName(setting.flag)}, default ${setting.fallback}`,
+    ),
+).join('')}${usageLine('--allowed-origins <list>', 'Comma-separated origins allowed to connect; others get 403', `env ${envName('allowed-origins')}, default empty: any origin`)}${usageLine('--trust-proxy', 'Count connections by the last X-Forwarded-For address', `env ${envName('trust-proxy')}=1, default off`)}${usageLine('--turn-urls <list>', 'Comma-separated turn: URLs handed to admitted calls', `env ${envName('turn-urls')}, default none`)}${usageLine('--turn-secret <text>', 'coturn static-auth-secret; prefer the variable', `env ${envName('turn-secret')}, default none`)}${usageLine('--turn-ttl-seconds <integer>', 'Seconds each TURN credential stays valid, 60 or more', `env ${envName('turn-ttl-seconds')}, default ${TURN_TTL_DEFAULT_SECONDS}`)}${usageLine('--log-level <level>', 'debug, info, warn, error or silent', `env ${envName('log-level')}, default info`)}  -h, --help                            Print this help and exit
 `;
 
 /** A command line the relay cannot run with. The CLI prints the message and exits with 2. */
@@ -31,19 +96,29 @@ export class UsageError extends Error {
 /**
  * Reads flags and environment variables.
  *
- * @throws {UsageError} On an unknown flag, a missing value or a port outside 0 to 65535.
+ * @throws {UsageError} On an unknown flag, a missing value, a value out of range, or only one of
+ *   `--turn-secret` and `--turn-urls`.
  */
 export function parseCommandLine(
   args: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): CliCommand {
-  let values: { port?: string | undefined; host?: string | undefined; help?: boolean | undefined };
+  const stringFlags = [
+    'host',
+    'allowed-origins',
+    'turn-urls',
+    'turn-secret',
+    'turn-ttl-seconds',
+    'log-level',
+    ...INTEGER_SETTINGS.map((setting) => setting.flag),
+  ];
+  let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args: [...args],
       options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
+        ...Object.fromEntries(stringFlags.map((flag) => [flag, { type: 'string' as const }])),
+        'trust-proxy': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -55,19 +130,86 @@ export function parseCommandLine(
 
   if (values.help === true) return { kind: 'help' };
 
-  const portText = values.port ?? env.PORCHLIGHT_PORT ?? String(DEFAULT_PORT);
-  const portSource = values.port !== undefined ? '--port' : 'PORCHLIGHT_PORT';
-  const host = values.host ?? env.PORCHLIGHT_HOST ?? DEFAULT_HOST;
-  const hostSource = values.host !== undefined ? '--host' : 'PORCHLIGHT_HOST';
+  /** Returns the flag's value, else its environment variable, with the name to quote in errors. */
+  const read = (flag: string): { text: string | undefined; source: string } => {
+    const value = values[flag];
+    if (typeof value === 'string') return { text: value, source: `--${flag}` };
+    return { text: env[envName(flag)], source: envName(flag) };
+  };
 
-  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65_535) {
-    throw new UsageError(
-      `Invalid ${portSource} "${portText}": expected an integer from 0 to 65535`,
-    );
+  const host = read('host');
+  const hostText = host.text ?? DEFAULT_HOST;
+  if (hostText.trim() === '') throw new UsageError(`Invalid ${host.source}: expected an address`);
+
+  const integers = {} as Record<IntegerKey, number>;
+  for (const setting of INTEGER_SETTINGS) {
+    const { text, source } = read(setting.flag);
+    integers[setting.key] =
+      text === undefined ? setting.fallback : parseInteger(text, source, setting.min, setting.max);
   }
-  if (host.trim() === '') throw new UsageError(`Invalid ${hostSource}: expected an address`);
 
-  return { kind: 'run', options: { host, port: Number(portText) } };
+  const level = read('log-level');
+  const logLevel = (level.text ?? 'info') as RelayLogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new UsageError(`Invalid ${level.source} "${level.text}": expected ${LOG_LEVELS.join(', ')}`);
+  }
+
+  const options: CliOptions = {
+    host: hostText,
+    ...integers,
+    allowedOrigins: parseList(read('allowed-origins').text),
+    trustProxy: values['trust-proxy'] === true || parseBoolean(read('trust-proxy')),
+    logLevel,
+  };
+  const turn = parseTurn(read);
+  if (turn !== undefined) options.turn = turn;
+  return { kind: 'run', options };
+}
+
+function parseInteger(text: string, source: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!/^\d{1,10}$/.test(text) || value < min || value > max) {
+    throw new UsageError(`Invalid ${source} "${text}": expected an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function parseList(text: string | undefined): string[] {
+  if (text === undefined) return [];
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function parseBoolean({ text, source }: { text: string | undefined; source: string }): boolean {
+  if (text === undefined || text === '' || text === '0' || text === 'false') return false;
+  if (text === '1' || text === 'true') return true;
+  throw new UsageError(`Invalid ${source} "${text}": expected 1, true, 0 or false`);
+}
+
+function parseTurn(
+  read: (flag: string) => { text: string | undefined; source: string },
+): TurnSettings | undefined {
+  const secret = read('turn-secret');
+  const urls = read('turn-urls');
+  const ttl = read('turn-ttl-seconds');
+  const urlList = parseList(urls.text);
+  const hasSecret = secret.text !== undefined && secret.text !== '';
+
+  if (!hasSecret && urlList.length === 0) return undefined;
+  if (!hasSecret) throw new UsageError(`Invalid ${urls.source}: --turn-secret is missing`);
+  if (urlList.length === 0) throw new UsageError(`Invalid ${secret.source}: --turn-urls is missing`);
+  for (const url of urlList) {
+    if (!/^turns?:/.test(url)) {
+      throw new UsageError(`Invalid ${urls.source} "${url}": expected a turn: or turns: URL`);
+    }
+  }
+  const ttlSeconds =
+    ttl.text === undefined
+      ? TURN_TTL_DEFAULT_SECONDS
+      : parseInteger(ttl.text, ttl.source, 60, 7 * 24 * 3600);
+  return { secret: secret.text as string, urls: urlList, ttlSeconds };
 }
 
 /** Formats the WebSocket URL of a listening address, with brackets around IPv6 addresses. */

@@ -1,10 +1,12 @@
 import { formatWebSocketUrl, parseCommandLine, USAGE, UsageError } from './cli-options.js';
+import { createPinoLogger } from './log.js';
 import { createRelay } from './relay.js';
 
 /**
  * Runs the relay from the command line. Prints one line,
  * `porchlight-signaling listening on ws://HOST:PORT`, to stdout once it listens, so scripts can
- * wait for it. On SIGINT or SIGTERM it closes every connection with 1001 and exits with 0. It
+ * wait for it. On SIGINT or SIGTERM it stops accepting connections, sends every client
+ * `going-away`, closes every connection with 1001 and exits with 0. It
  * exits with 1 when it cannot listen and with 2 on bad flags.
  */
 async function main(): Promise<number | undefined> {
@@ -21,7 +23,8 @@ async function main(): Promise<number | undefined> {
     return 0;
   }
 
-  const relay = createRelay(command.options);
+  const { logLevel, ...options } = command.options;
+  const relay = createRelay({ ...options, log: createPinoLogger(logLevel) });
   let address;
   try {
     address = await relay.listen();

@@ -1,8 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Role } from '@porchlight/protocol';
+import { pino } from 'pino';
+import type { RejectionReason } from './metrics.js';
 
 /** Cause of the end of an admitted call, as logged by the relay. */
 export type CallEndCause = 'hang-up' | 'disconnected';
+
+/** Why a knock left the queue without an admit, as logged by the relay. */
+export type KnockEndCause = 'cancelled' | 'disconnected' | 'declined' | 'timeout' | 'host-offline';
 
 /**
  * One lifecycle event of the relay. Only allow-listed fields exist: the event name, random
@@ -26,16 +31,85 @@ export type RelayLogEntry =
   /** `errorCode` is the `WS_ERR_*` code that ws attaches, such as a frame over `maxPayload`. */
   | { event: 'socket-error'; connectionId: string; errorCode: string }
   | { event: 'handler-failed'; connectionId: string; errorName: string }
+  | { event: 'knock-ended'; callId: string; cause: KnockEndCause; durationMs: number }
+  /** An HTTP upgrade turned away before it became a connection, with the HTTP status sent. */
+  | { event: 'upgrade-rejected'; reason: RejectionReason; status: number }
+  /** A connection exceeded its rate limit: logged once per run of dropped messages. */
+  | { event: 'rate-limited'; connectionId: string }
+  | { event: 'slow-consumer'; connectionId: string; bufferedBytes: number }
+  | { event: 'going-away'; connections: number }
   | { event: 'closing'; connections: number }
   | { event: 'closed' };
 
 /** Receives every lifecycle event of the relay. */
 export type RelayLogger = (entry: RelayLogEntry) => void;
 
-/** Writes each entry as one JSON line with an ISO 8601 `time` field to stderr. */
-export const stderrLogger: RelayLogger = (entry) => {
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
+/** Log levels the relay writes at, from the most to the least detailed. */
+export type RelayLogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+/** Every field name a {@link RelayLogEntry} may carry; anything else is dropped before writing. */
+const ALLOWED_FIELDS: ReadonlySet<string> = new Set([
+  'event',
+  'host',
+  'port',
+  'connectionId',
+  'role',
+  'roomHash',
+  'code',
+  'durationMs',
+  'callId',
+  'hostConnectionId',
+  'visitorConnectionId',
+  'cause',
+  'errorCode',
+  'errorName',
+  'connections',
+  'reason',
+  'status',
+  'bufferedBytes',
+]);
+
+const LEVEL_OF_EVENT: Partial<Record<RelayLogEntry['event'], 'debug' | 'warn' | 'error'>> = {
+  'socket-error': 'warn',
+  'heartbeat-timeout': 'warn',
+  'slow-consumer': 'warn',
+  'rate-limited': 'warn',
+  'upgrade-rejected': 'debug',
+  'handler-failed': 'error',
 };
+
+/**
+ * Creates the default logger: pino writing one JSON line per entry to stderr, with `level` as a
+ * name and `time` in ISO 8601. Only {@link ALLOWED_FIELDS} are written, so a field added to an
+ * entry by mistake never reaches the log. Warnings are socket errors, heartbeat timeouts, rate
+ * limits and slow consumers; handler failures are errors; rejected upgrades are debug.
+ */
+export function createPinoLogger(level: RelayLogLevel = 'info'): RelayLogger {
+  const logger = pino(
+    {
+      level,
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    // Synchronous writes keep the order of lines and lose none when the process exits.
+    pino.destination({ fd: 2, sync: true }),
+  );
+  return (entry) => {
+    const fields: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(entry)) {
+      if (ALLOWED_FIELDS.has(key)) fields[key] = value;
+    }
+    logger[LEVEL_OF_EVENT[entry.event] ?? 'info'](fields);
+  };
+}
+
+/** The default logger at level `info`: pino JSON lines on stderr. */
+export const stderrLogger: RelayLogger = (entry) => {
+  defaultLogger ??= createPinoLogger('info');
+  defaultLogger(entry);
+};
+let defaultLogger: RelayLogger | undefined;
 
 /**
  * Creates a function that maps room ids to short salted hashes. The salt is random per relay,

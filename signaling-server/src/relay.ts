@@ -8,10 +8,13 @@ import {
   parseClientMessage,
 } from '@porchlight/protocol';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { Connection, createId } from './connection.js';
+import { Connection, createId, type ConnectionLimits } from './connection.js';
 import { checkHello } from './hello.js';
+import { AddressCounter, clientAddress } from './limits.js';
 import { createRoomHasher, stderrLogger, type RelayLogger } from './log.js';
-import { Room } from './rooms.js';
+import { createRelayMetrics, type RejectionReason } from './metrics.js';
+import { Room, type RoomContext } from './rooms.js';
+import { createTurnServer, type TurnSettings } from './turn.js';
 
 /** Options of {@link createRelay}. Every field is optional. */
 export interface RelayOptions {
@@ -28,8 +31,33 @@ export interface RelayOptions {
    * previous ping is dropped. Default 30 000, and 0 turns heartbeats off.
    */
   heartbeatIntervalMs?: number;
-  /** Receives one entry per lifecycle event. Default: one JSON line per entry on stderr. */
+  /** Receives one entry per lifecycle event. Default: pino JSON lines on stderr. */
   log?: RelayLogger;
+  /** Time a knock may wait before it is declined with `timeout`, in ms; 0 is no limit. Default 600 000. */
+  knockTimeoutMs?: number;
+  /** Knocks that may wait in one room; a further knock gets `room-full`. Default 20. */
+  maxWaitingPerRoom?: number;
+  /** Messages per second each connection may send on average. Default 20. */
+  rateLimitPerSecond?: number;
+  /** Messages a connection may send in one burst. Default 100. */
+  rateLimitBurst?: number;
+  /** Messages dropped in a row for the rate limit before close 4008. Default 100. */
+  maxRateLimitedMessages?: number;
+  /** Open connections per client address; more get HTTP 429. Default 50. */
+  maxConnectionsPerAddress?: number;
+  /**
+   * Origins (such as `https://therapist.example`) allowed to connect. An upgrade with another
+   * or no `Origin` header gets HTTP 403. Default: empty, which allows any origin.
+   */
+  allowedOrigins?: string[];
+  /** Take the client address from the right-most `X-Forwarded-For` entry. Default false. */
+  trustProxy?: boolean;
+  /** Bytes that may wait in a connection's send buffer before close 1013. Default 1 MiB. */
+  maxBufferedBytes?: number;
+  /** TURN servers and shared secret; admitted pairs then get credentials. Default: no TURN. */
+  turn?: TurnSettings;
+  /** Time clients get to close after `going-away` before they are dropped, in ms. Default 2000. */
+  shutdownGraceMs?: number;
 }
 
 /** The address the relay listens on. */
@@ -46,8 +74,9 @@ export interface Relay {
   close(): Promise<void>;
 }
 
-/** Time that clients get to reply to the 1001 close frame before their sockets are destroyed. */
-const CLOSE_GRACE_MS = 2000;
+/** Bounds of the `retryAfterMs` that `going-away` suggests, spread so clients do not reconnect at once. */
+const RETRY_AFTER_MIN_MS = 1000;
+const RETRY_AFTER_MAX_MS = 5000;
 
 /**
  * Creates a Porchlight signaling relay: a WebSocket server that lets visitors knock on a room,
@@ -72,6 +101,17 @@ export function createRelay(options: RelayOptions = {}): Relay {
   const helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 30_000;
   const log = options.log ?? stderrLogger;
+  const knockTimeoutMs = options.knockTimeoutMs ?? 600_000;
+  const maxWaitingPerRoom = options.maxWaitingPerRoom ?? 20;
+  const rateLimitPerSecond = options.rateLimitPerSecond ?? 20;
+  const rateLimitBurst = options.rateLimitBurst ?? 100;
+  const maxRateLimitedMessages = options.maxRateLimitedMessages ?? 100;
+  const maxConnectionsPerAddress = options.maxConnectionsPerAddress ?? 50;
+  const allowedOrigins = new Set(options.allowedOrigins ?? []);
+  const trustProxy = options.trustProxy ?? false;
+  const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
+  const turn = options.turn;
+  const shutdownGraceMs = options.shutdownGraceMs ?? 2000;
 
   if (typeof host !== 'string' || host === '') {
     throw new TypeError(`Invalid option "host": expected a non-empty string`);
@@ -81,7 +121,34 @@ export function createRelay(options: RelayOptions = {}): Relay {
   checkInteger('helloTimeoutMs', helloTimeoutMs, 1, 2 ** 31 - 1);
   checkInteger('heartbeatIntervalMs', heartbeatIntervalMs, 0, 2 ** 31 - 1);
   if (typeof log !== 'function') throw new TypeError('Invalid option "log": expected a function');
+  checkInteger('knockTimeoutMs', knockTimeoutMs, 0, 2 ** 31 - 1);
+  checkInteger('maxWaitingPerRoom', maxWaitingPerRoom, 1, 1_000_000);
+  checkInteger('rateLimitPerSecond', rateLimitPerSecond, 1, 1_000_000);
+  checkInteger('rateLimitBurst', rateLimitBurst, 1, 1_000_000);
+  checkInteger('maxRateLimitedMessages', maxRateLimitedMessages, 1, 1_000_000);
+  checkInteger('maxConnectionsPerAddress', maxConnectionsPerAddress, 1, 1_000_000);
+  checkInteger('maxBufferedBytes', maxBufferedBytes, 1, 2 ** 31 - 1);
+  checkInteger('shutdownGraceMs', shutdownGraceMs, 0, 2 ** 31 - 1);
+  if (turn !== undefined) checkTurn(turn);
   const safeLog = ignoreLoggerErrors(log);
+  const metrics = createRelayMetrics();
+  const limits: ConnectionLimits = {
+    rateLimitPerSecond,
+    rateLimitBurst,
+    maxRateLimitedMessages,
+    maxBufferedBytes,
+    metrics,
+    log: safeLog,
+  };
+  const roomContext: RoomContext = {
+    createId,
+    log: safeLog,
+    metrics,
+    knockTimeoutMs,
+    maxWaiting: maxWaitingPerRoom,
+  };
+  if (turn !== undefined) roomContext.iceServersFor = () => [createTurnServer(turn)];
+  const addresses = new AddressCounter();
 
   const connections = new Set<Connection>();
   const rooms = new Map<string, Room>();
@@ -95,19 +162,47 @@ export function createRelay(options: RelayOptions = {}): Relay {
 
   httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (closing !== undefined) {
-      socket.destroy();
+      rejectUpgrade(socket, 503, 'shutting-down');
       return;
     }
+    const origin = request.headers.origin;
+    if (allowedOrigins.size > 0 && (origin === undefined || !allowedOrigins.has(origin))) {
+      rejectUpgrade(socket, 403, 'origin');
+      return;
+    }
+    const address = clientAddress(
+      request.socket.remoteAddress,
+      request.headers['x-forwarded-for'],
+      trustProxy,
+    );
+    if (!addresses.tryAdd(address, maxConnectionsPerAddress)) {
+      rejectUpgrade(socket, 429, 'connections-per-address');
+      return;
+    }
+    // The address is counted from here on and released when the socket closes, whether or
+    // not the handshake completes.
+    socket.once('close', () => addresses.remove(address));
     wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws));
   });
+
+  function rejectUpgrade(socket: Duplex, status: 403 | 429 | 503, reason: RejectionReason): void {
+    metrics.rejections.inc({ reason });
+    safeLog({ event: 'upgrade-rejected', reason, status });
+    const text = STATUS_TEXT[status];
+    if (socket.writable) {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    }
+    socket.destroy();
+  }
   httpServer.on('clientError', (_error, socket: Duplex) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     else socket.destroy();
   });
 
   function onConnection(ws: WebSocket): void {
-    const connection = new Connection(ws);
+    const connection = new Connection(ws, limits);
     connections.add(connection);
+    metrics.connections.inc();
     safeLog({ event: 'connection-opened', connectionId: connection.id });
 
     connection.helloTimer = setTimeout(() => {
@@ -129,6 +224,8 @@ export function createRelay(options: RelayOptions = {}): Relay {
     // with the matching code, and the close handler below cleans up.
     ws.on('error', (error: Error & { code?: unknown }) => {
       const errorCode = typeof error.code === 'string' ? error.code : error.name;
+      const tooLarge = errorCode === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+      connection.count(tooLarge ? 'message-too-large' : 'protocol-error');
       safeLog({ event: 'socket-error', connectionId: connection.id, errorCode });
     });
     ws.on('close', (code: number) => {
@@ -136,10 +233,9 @@ export function createRelay(options: RelayOptions = {}): Relay {
     });
   }
 
-  // NOTE: there is no rate limit per connection yet, so a client may send messages as fast as
-  // its socket allows, and each may cost up to one message per connection of its room.
   function onMessage(connection: Connection, data: RawData, isBinary: boolean): void {
     if (connection.closing) return;
+    if (!connection.admitMessage()) return;
     const frame = isBinary ? undefined : rawDataToText(data);
 
     const room = connection.room;
@@ -173,8 +269,9 @@ export function createRelay(options: RelayOptions = {}): Relay {
     const { role, room: roomId } = result.hello;
     let room = rooms.get(roomId);
     if (room === undefined) {
-      room = new Room(createId, safeLog);
+      room = new Room(roomContext);
       rooms.set(roomId, room);
+      metrics.rooms.set(rooms.size);
     }
     connection.room = room;
     connection.roomId = roomId;
@@ -189,6 +286,7 @@ export function createRelay(options: RelayOptions = {}): Relay {
     connection.closing = true;
     clearTimeout(connection.helloTimer);
     connections.delete(connection);
+    metrics.connections.dec();
     safeLog({
       event: 'connection-closed',
       connectionId: connection.id,
@@ -199,7 +297,10 @@ export function createRelay(options: RelayOptions = {}): Relay {
     const room = connection.room;
     if (room === undefined) return;
     room.leave(connection);
-    if (room.isEmpty && connection.roomId !== undefined) rooms.delete(connection.roomId);
+    if (room.isEmpty && connection.roomId !== undefined) {
+      rooms.delete(connection.roomId);
+      metrics.rooms.set(rooms.size);
+    }
   }
 
   /**
@@ -220,6 +321,7 @@ export function createRelay(options: RelayOptions = {}): Relay {
     for (const connection of connections) {
       if (!connection.alive) {
         safeLog({ event: 'heartbeat-timeout', connectionId: connection.id });
+        connection.count('heartbeat-timeout');
         connection.socket.terminate();
         continue;
       }
@@ -245,29 +347,71 @@ export function createRelay(options: RelayOptions = {}): Relay {
     });
   }
 
+  /**
+   * Stops accepting upgrades (they get 503 from here on), tells every client with `going-away`
+   * when to reconnect, closes each connection with 1001 and waits up to `shutdownGraceMs` for
+   * the clients to finish the close handshake before their sockets are destroyed.
+   */
   async function shutDown(): Promise<void> {
     clearInterval(heartbeat);
     safeLog({ event: 'closing', connections: connections.size });
+    const stopped = httpServer.listening
+      ? new Promise<void>((resolve) => httpServer.close(() => resolve()))
+      : Promise.resolve();
 
+    safeLog({ event: 'going-away', connections: connections.size });
     const closed = Array.from(connections, (connection) => {
       return new Promise<void>((resolve) => {
         connection.socket.once('close', () => resolve());
+        const spread = RETRY_AFTER_MAX_MS - RETRY_AFTER_MIN_MS;
+        const retryAfterMs = RETRY_AFTER_MIN_MS + Math.floor(Math.random() * spread);
+        connection.send({ type: 'going-away', retryAfterMs });
         connection.close(CloseCode.goingAway, 'relay shutting down');
       });
     });
     const grace = setTimeout(() => {
       for (const connection of connections) connection.socket.terminate();
-    }, CLOSE_GRACE_MS);
+    }, shutdownGraceMs);
     await Promise.all(closed);
     clearTimeout(grace);
 
     await new Promise<void>((resolve) => wss.close(() => resolve()));
-    if (httpServer.listening) {
-      const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      httpServer.closeAllConnections();
-      await stopped;
-    }
+    httpServer.closeAllConnections();
+    await stopped;
     safeLog({ event: 'closed' });
+  }
+
+  function handleHttpRequest(request: IncomingMessage, response: ServerResponse): void {
+    const path = (request.url ?? '/').split('?')[0];
+    const method = request.method ?? 'GET';
+    const readable = method === 'GET' || method === 'HEAD';
+
+    if (readable && path === '/metrics') {
+      metrics.registry.metrics().then(
+        (text) => {
+          response.writeHead(200, {
+            'content-type': metrics.registry.contentType,
+            'cache-control': 'no-store',
+          });
+          response.end(method === 'HEAD' ? undefined : text);
+        },
+        () => {
+          response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+          response.end('metrics failed');
+        },
+      );
+      return;
+    }
+
+    const found = readable && path === '/healthz';
+    // Once shutdown starts, /healthz fails so that a load balancer stops routing here.
+    const healthy = closing === undefined;
+    const status = found ? (healthy ? 200 : 503) : 404;
+    response.writeHead(status, {
+      'content-type': 'text/plain; charset=utf-8',
+      'cache-control': 'no-store',
+    });
+    response.end(found ? (healthy ? 'ok' : 'shutting down') : 'not found');
   }
 
   return {
@@ -279,16 +423,21 @@ export function createRelay(options: RelayOptions = {}): Relay {
   };
 }
 
-function handleHttpRequest(request: IncomingMessage, response: ServerResponse): void {
-  const path = (request.url ?? '/').split('?')[0];
-  const method = request.method ?? 'GET';
-  const found = path === '/healthz' && (method === 'GET' || method === 'HEAD');
+const STATUS_TEXT = { 403: 'Forbidden', 429: 'Too Many Requests', 503: 'Service Unavailable' };
 
-  response.writeHead(found ? 200 : 404, {
-    'content-type': 'text/plain; charset=utf-8',
-    'cache-control': 'no-store',
-  });
-  response.end(found ? 'ok' : 'not found');
+function checkTurn(turn: TurnSettings): void {
+  if (typeof turn.secret !== 'string' || turn.secret === '') {
+    throw new TypeError('Invalid option "turn.secret": expected a non-empty string');
+  }
+  if (!Array.isArray(turn.urls) || turn.urls.length === 0) {
+    throw new TypeError('Invalid option "turn.urls": expected at least one turn: or turns: URL');
+  }
+  for (const url of turn.urls) {
+    if (typeof url !== 'string' || !/^turns?:/.test(url)) {
+      throw new TypeError(`Invalid option "turn.urls": "${String(url)}" is not a turn: URL`);
+    }
+  }
+  checkInteger('turn.ttlSeconds', turn.ttlSeconds, 60, 7 * 24 * 3600);
 }
 
 function rawDataToText(data: RawData): string {

@@ -1,8 +1,10 @@
 import type {
+  AskToWaitMessage,
   ClientMessage,
   DeclineMessage,
   ErrorCode,
   HelloMessage,
+  IceServer,
   KnockEndReason,
   KnockMessage,
   KnockReceivedMessage,
@@ -13,7 +15,8 @@ import type {
   SetPresenceMessage,
   SignalMessage,
 } from '@porchlight/protocol';
-import type { CallEndCause, RelayLogger } from './log.js';
+import type { CallEndCause, KnockEndCause, RelayLogger } from './log.js';
+import type { RelayMetrics } from './metrics.js';
 import { roomPresence, samePresence } from './presence.js';
 
 /** The part of a connection that a room uses. */
@@ -22,6 +25,21 @@ export interface Peer {
   readonly id: string;
   /** Sends one message. Does nothing when the connection is already closing. */
   send(message: ServerMessage): void;
+  /** Sends an `error` and counts the rejection; the connection stays open. */
+  reject(code: ErrorCode, message: string): void;
+}
+
+/** What every room of one relay shares: id source, logger, limits, TURN and metrics. */
+export interface RoomContext {
+  createId: () => string;
+  log: RelayLogger;
+  metrics: RelayMetrics;
+  /** Time a knock may wait before it is declined with `timeout`, in milliseconds; 0 is no limit. */
+  knockTimeoutMs: number;
+  /** Largest number of knocks waiting in one room; a further knock gets `room-full`. */
+  maxWaiting: number;
+  /** Returns fresh TURN servers for one member of an admitted call, or undefined without TURN. */
+  iceServersFor?: () => IceServer[];
 }
 
 /** Any message that may follow `hello`. */
@@ -49,6 +67,8 @@ interface Knock {
   callId: string;
   visitor: VisitorMember;
   name?: string;
+  queuedAt: number;
+  timer?: NodeJS.Timeout;
 }
 
 /** An admitted call between one host connection and one visitor connection. */
@@ -79,10 +99,13 @@ export class Room {
   private readonly queue: Knock[] = [];
   private presence: PresenceMessage = { type: 'presence', status: 'offline' };
 
-  constructor(
-    private readonly createId: () => string,
-    private readonly log: RelayLogger,
-  ) {}
+  private readonly createId: () => string;
+  private readonly log: RelayLogger;
+
+  constructor(private readonly context: RoomContext) {
+    this.createId = context.createId;
+    this.log = context.log;
+  }
 
   /** Whether no connection is in the room, so it can be dropped. */
   get isEmpty(): boolean {
@@ -142,6 +165,8 @@ export class Room {
         return this.forwardSignal(host, message);
       case 'hang-up':
         return this.hangUp(host, message.callId);
+      case 'ask-to-wait':
+        return this.askToWait(host, message);
       default:
         return reject(host, 'not-allowed', `Message "${message.type}" is not allowed for a host`);
     }
@@ -182,11 +207,22 @@ export class Room {
       reject(visitor, 'room-offline', 'Knock failed: no host of this room is online');
       return;
     }
+    const maxWaiting = this.context.maxWaiting;
+    if (this.queue.length >= maxWaiting) {
+      reject(visitor, 'room-full', `Knock failed: ${maxWaiting} visitors are already waiting`);
+      return;
+    }
 
-    const knock: Knock = { callId: this.createId(), visitor };
+    const knock: Knock = { callId: this.createId(), visitor, queuedAt: Date.now() };
     if (message.name !== undefined) knock.name = message.name;
     this.queue.push(knock);
     visitor.knock = knock;
+    this.context.metrics.knocks.inc();
+    this.context.metrics.waitingKnocks.inc();
+    if (this.context.knockTimeoutMs > 0) {
+      knock.timer = setTimeout(() => this.expireKnock(knock), this.context.knockTimeoutMs);
+      knock.timer.unref();
+    }
 
     visitor.peer.send({ type: 'waiting', callId: knock.callId, position: this.queue.length });
     for (const host of this.hosts.values()) host.peer.send(knockReceived(knock));
@@ -198,6 +234,24 @@ export class Room {
       return;
     }
     this.removeKnock(visitor.knock, 'cancelled');
+  }
+
+  /** Declines a knock that waited for the whole knock timeout. */
+  private expireKnock(knock: Knock): void {
+    if (!this.queue.includes(knock)) return;
+    this.removeKnock(knock, 'timeout');
+    knock.visitor.peer.send({ type: 'declined', callId: knock.callId, reason: 'timeout' });
+  }
+
+  private askToWait(host: HostMember, message: AskToWaitMessage): void {
+    const knock = this.findKnock(host, 'Ask-to-wait', message.callId);
+    if (knock === undefined) return;
+
+    knock.visitor.peer.send(
+      message.message === undefined
+        ? { type: 'asked-to-wait', callId: knock.callId }
+        : { type: 'asked-to-wait', callId: knock.callId, message: message.message },
+    );
   }
 
   private admit(host: HostMember, callId: string): void {
@@ -214,8 +268,12 @@ export class Room {
     host.call = call;
     visitor.call = call;
 
-    host.peer.send({ type: 'admitted', callId });
-    visitor.peer.send({ type: 'admitted', callId });
+    // Each member gets its own TURN credential, so one leaked credential names one person.
+    const iceServersFor = this.context.iceServersFor;
+    host.peer.send(admitted(callId, iceServersFor?.()));
+    visitor.peer.send(admitted(callId, iceServersFor?.()));
+    this.context.metrics.admittedCalls.inc();
+    this.context.metrics.activeCalls.inc();
     for (const other of this.hosts.values()) {
       if (other !== host) other.peer.send(knockEnded(callId, 'admitted-elsewhere'));
     }
@@ -246,6 +304,7 @@ export class Room {
 
     const other = call.host === member ? call.visitor : call.host;
     other.peer.send({ type: 'signal', callId: call.callId, data: message.data });
+    this.context.metrics.messagesRelayed.inc();
   }
 
   private hangUp(member: Member, callId: string): void {
@@ -286,6 +345,7 @@ export class Room {
     const other = call.host === endedBy ? call.visitor : call.host;
     call.host.call = undefined;
     call.visitor.call = undefined;
+    this.context.metrics.activeCalls.dec();
 
     other.peer.send({ type: 'call-ended', callId: call.callId, reason: cause });
     this.log({
@@ -305,7 +365,8 @@ export class Room {
     if (index < 0) return;
 
     this.queue.splice(index, 1);
-    knock.visitor.knock = undefined;
+    const admittedHere = reason === undefined || reason === 'admitted-elsewhere';
+    this.forgetKnock(knock, admittedHere ? 'admitted' : reason);
     for (let position = index; position < this.queue.length; position++) {
       const behind = this.queue[position] as Knock;
       behind.visitor.peer.send({ type: 'waiting', callId: behind.callId, position: position + 1 });
@@ -338,15 +399,31 @@ export class Room {
   private declineQueue(): void {
     const knocks = this.queue.splice(0);
     for (const knock of knocks) {
-      knock.visitor.knock = undefined;
+      this.forgetKnock(knock, 'host-offline');
       knock.visitor.peer.send({ type: 'declined', callId: knock.callId, reason: 'host-offline' });
       for (const host of this.hosts.values()) host.peer.send(knockEnded(knock.callId, 'declined'));
     }
   }
+
+  /** Clears the state of a knock that has just left the queue. */
+  private forgetKnock(knock: Knock, cause: KnockEndCause | 'admitted'): void {
+    clearTimeout(knock.timer);
+    knock.visitor.knock = undefined;
+    this.context.metrics.waitingKnocks.dec();
+    if (cause === 'admitted') return;
+    const durationMs = Date.now() - knock.queuedAt;
+    this.log({ event: 'knock-ended', callId: knock.callId, cause, durationMs });
+  }
 }
 
 function reject(member: Member, code: ErrorCode, message: string): void {
-  member.peer.send({ type: 'error', code, message });
+  member.peer.reject(code, message);
+}
+
+function admitted(callId: string, iceServers: IceServer[] | undefined): ServerMessage {
+  return iceServers === undefined
+    ? { type: 'admitted', callId }
+    : { type: 'admitted', callId, iceServers };
 }
 
 function knockReceived(knock: Knock): KnockReceivedMessage {

@@ -140,6 +140,13 @@ export interface HangUpMessage {
   callId: string;
 }
 
+/** Host tells a waiting visitor to keep waiting, with an optional note. */
+export interface AskToWaitMessage {
+  type: 'ask-to-wait';
+  callId: string;
+  message?: string;
+}
+
 export type ClientMessage =
   | HelloMessage
   | SetPresenceMessage
@@ -148,7 +155,8 @@ export type ClientMessage =
   | AdmitMessage
   | DeclineMessage
   | SignalMessage
-  | HangUpMessage;
+  | HangUpMessage
+  | AskToWaitMessage;
 
 // ---------------------------------------------------------------------------------------------
 // Relay to client
@@ -176,7 +184,13 @@ export interface KnockReceivedMessage {
 }
 
 /** Why a knock left the waiting room without being admitted by this host connection. */
-export type KnockEndReason = 'cancelled' | 'disconnected' | 'admitted-elsewhere' | 'declined';
+export type KnockEndReason =
+  | 'cancelled'
+  | 'disconnected'
+  | 'admitted-elsewhere'
+  | 'declined'
+  /** The knock waited longer than the relay's knock timeout. */
+  | 'timeout';
 
 /** A knock left the waiting room; sent to hosts. */
 export interface KnockEndedMessage {
@@ -193,18 +207,52 @@ export interface WaitingMessage {
   position: number;
 }
 
+/**
+ * One ICE server for the peer connection, in the shape of the WebRTC `RTCIceServer` dictionary.
+ * The relay sends only TURN servers with time-limited credentials.
+ */
+export interface IceServer {
+  urls: string[];
+  username?: string;
+  credential?: string;
+}
+
 /** The host admitted the call; sent to the visitor and to the admitting host. */
 export interface AdmittedMessage {
   type: 'admitted';
   callId: string;
+  /**
+   * TURN servers with credentials for this call only, present when the relay is configured
+   * with a TURN secret. Clients add them to their peer connection configuration.
+   */
+  iceServers?: IceServer[];
 }
 
-/** The host declined the knock, or went offline while the visitor waited. */
+/**
+ * The host declined the knock, went offline while the visitor waited, or the knock waited longer
+ * than the relay's knock timeout (`timeout`).
+ */
 export interface DeclinedMessage {
   type: 'declined';
   callId: string;
-  reason: 'declined' | 'host-offline';
+  reason: 'declined' | 'host-offline' | 'timeout';
   message?: string;
+}
+
+/** A host asked the waiting visitor to keep waiting; sent to that visitor only. */
+export interface AskedToWaitMessage {
+  type: 'asked-to-wait';
+  callId: string;
+  message?: string;
+}
+
+/**
+ * The relay is shutting down. The client should reconnect after `retryAfterMs` milliseconds;
+ * the relay closes the connection with 1001 right after this message.
+ */
+export interface GoingAwayMessage {
+  type: 'going-away';
+  retryAfterMs: number;
 }
 
 /** A payload from the admitted peer. */
@@ -237,7 +285,14 @@ export type ErrorCode =
   /** The room has no host online, so a knock cannot be queued. */
   | 'room-offline'
   /** The message is larger than {@link MAX_MESSAGE_BYTES}. */
-  | 'message-too-large';
+  | 'message-too-large'
+  /** The room's waiting queue holds the relay's maximum of waiting visitors. */
+  | 'room-full'
+  /**
+   * The connection sent messages faster than the relay's rate limit. The message was dropped;
+   * a connection that keeps sending is closed with 4008.
+   */
+  | 'rate-limited';
 
 /** The relay rejected a message. The connection stays open unless a close follows. */
 export interface ErrorMessage {
@@ -256,7 +311,9 @@ export type ServerMessage =
   | DeclinedMessage
   | SignalReceivedMessage
   | CallEndedMessage
-  | ErrorMessage;
+  | ErrorMessage
+  | AskedToWaitMessage
+  | GoingAwayMessage;
 
 /** WebSocket close codes the relay uses for application reasons. */
 export const CloseCode = {
@@ -268,4 +325,13 @@ export const CloseCode = {
   goingAway: 1001,
   /** A message exceeded {@link MAX_MESSAGE_BYTES}. */
   messageTooBig: 1009,
+  /** The relay hit an unexpected error while handling this connection's message. */
+  internalError: 1011,
+  /**
+   * The client read too slowly: the relay's send buffer for it grew over the relay's limit.
+   * Try again later.
+   */
+  tryAgainLater: 1013,
+  /** The connection kept sending after `rate-limited` errors. */
+  rateLimited: 4008,
 } as const;

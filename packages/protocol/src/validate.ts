@@ -5,6 +5,7 @@ import {
   MAX_TEXT_LENGTH,
   type ClientMessage,
   type ErrorCode,
+  type IceServer,
   type ServerMessage,
   type SignalPayload,
 } from './messages.js';
@@ -164,9 +165,42 @@ function parseClientObject(object: Json): ClientMessage {
       return { type, callId: requireId(object, 'callId'), data: parseSignalPayload(object.data) };
     case 'hang-up':
       return { type, callId: requireId(object, 'callId') };
+    case 'ask-to-wait': {
+      const text = optionalString(object, 'message', MAX_TEXT_LENGTH);
+      const message: ClientMessage = { type, callId: requireId(object, 'callId') };
+      if (text !== undefined) message.message = text;
+      return message;
+    }
     default:
       fail(typeof type === 'string' ? `Unknown message type "${type.slice(0, 40)}"` : 'Missing field "type"');
   }
+}
+
+/** Checks the optional `iceServers` list of `admitted`: at most 8 servers of 8 URLs each. */
+function parseIceServers(value: unknown): IceServer[] {
+  if (!Array.isArray(value) || value.length > 8) {
+    fail(`Field "iceServers" must be an array of at most 8 servers: got ${describe(value)}`);
+  }
+  return value.map((server: unknown) => {
+    if (!isObject(server)) fail('Field "iceServers[]" must be an object');
+    const urls = server.urls;
+    if (!Array.isArray(urls) || urls.length === 0 || urls.length > 8) {
+      fail('Field "iceServers[].urls" must be an array of 1 to 8 URLs');
+    }
+    const parsed: IceServer = {
+      urls: urls.map((url: unknown) => {
+        if (typeof url !== 'string' || url.length > 512 || !/^(stun|stuns|turn|turns):/.test(url)) {
+          fail('Field "iceServers[].urls[]" must be a stun:, stuns:, turn: or turns: URL');
+        }
+        return url;
+      }),
+    };
+    const username = optionalString(server, 'username', 512);
+    if (username !== undefined) parsed.username = username;
+    const credential = optionalString(server, 'credential', 512);
+    if (credential !== undefined) parsed.credential = credential;
+    return parsed;
+  });
 }
 
 function parseServerObject(object: Json): ServerMessage {
@@ -201,6 +235,7 @@ function parseServerObject(object: Json): ServerMessage {
           'disconnected',
           'admitted-elsewhere',
           'declined',
+          'timeout',
         ] as const),
       };
     case 'waiting': {
@@ -210,14 +245,30 @@ function parseServerObject(object: Json): ServerMessage {
       }
       return { type, callId: requireId(object, 'callId'), position: position as number };
     }
-    case 'admitted':
-      return { type, callId: requireId(object, 'callId') };
+    case 'admitted': {
+      const message: ServerMessage = { type, callId: requireId(object, 'callId') };
+      if (object.iceServers !== undefined) message.iceServers = parseIceServers(object.iceServers);
+      return message;
+    }
+    case 'asked-to-wait': {
+      const text = optionalString(object, 'message', MAX_TEXT_LENGTH);
+      const message: ServerMessage = { type, callId: requireId(object, 'callId') };
+      if (text !== undefined) message.message = text;
+      return message;
+    }
+    case 'going-away': {
+      const retryAfterMs = object.retryAfterMs;
+      if (!Number.isInteger(retryAfterMs) || (retryAfterMs as number) < 0) {
+        fail('Field "retryAfterMs" must be a non-negative integer');
+      }
+      return { type, retryAfterMs: retryAfterMs as number };
+    }
     case 'declined': {
       const text = optionalString(object, 'message', MAX_TEXT_LENGTH);
       const message: ServerMessage = {
         type,
         callId: requireId(object, 'callId'),
-        reason: requireOneOf(object, 'reason', ['declined', 'host-offline'] as const),
+        reason: requireOneOf(object, 'reason', ['declined', 'host-offline', 'timeout'] as const),
       };
       if (text !== undefined) message.message = text;
       return message;
