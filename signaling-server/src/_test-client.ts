@@ -11,7 +11,7 @@ import {
   type Role,
   type ServerMessage,
 } from '@porchlight/protocol';
-import { WebSocket } from 'ws';
+import { WebSocket, type ClientOptions } from 'ws';
 
 const BIN = fileURLToPath(new URL('../bin/porchlight-signaling.js', import.meta.url));
 const BUILT_CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -157,8 +157,8 @@ export class TestClient {
   }
 
   /** Opens a connection without sending anything. */
-  static connect(url: string): Promise<TestClient> {
-    const socket = new WebSocket(url);
+  static connect(url: string, options: ClientOptions = {}): Promise<TestClient> {
+    const socket = new WebSocket(url, options);
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(new TestClient(socket)));
       socket.once('error', reject);
@@ -166,8 +166,13 @@ export class TestClient {
   }
 
   /** Opens a connection, sends a v1 `hello` and waits for `welcome`. */
-  static async join(url: string, role: Role, room: string): Promise<TestClient> {
-    const client = await TestClient.connect(url);
+  static async join(
+    url: string,
+    role: Role,
+    room: string,
+    options: ClientOptions = {},
+  ): Promise<TestClient> {
+    const client = await TestClient.connect(url, options);
     client.send({ type: 'hello', version: PROTOCOL_VERSION, role, room });
     await client.next('welcome');
     return client;
