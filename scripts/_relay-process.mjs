@@ -25,6 +25,8 @@ const STOP_GRACE_MS = 5_000;
  * @param {boolean} [options.echo] Copy the relay's stdout and stderr to this process's own.
  * @param {(line: string) => void} [options.onLine] Called with each line the relay prints.
  * @param {number} [options.startTimeoutMs] How long to wait for the listening line.
+ * @param {Record<string, string>} [options.env] Extra environment variables for the relay, such
+ *   as `PORCHLIGHT_TURN_SECRET`.
  * @returns {Promise<{ url: string, output: () => string, exited: Promise<number>,
  *   stop: () => Promise<void> }>}
  *   `url` is the relay's ws:// URL, `output()` the last 64 KiB of its stdout and stderr, and
@@ -38,6 +40,7 @@ export function startRelay(options = {}) {
 
   const child = spawn(process.execPath, [RELAY_BIN, '--port', String(port), '--host', host], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
   });
 
   let recentOutput = '';

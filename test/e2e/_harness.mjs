@@ -82,10 +82,11 @@ export class Diagnostics {
 
 /**
  * Starts the relay on a free port and the static server on another, with the example pages'
- * relay URL rewritten to the relay's.
+ * relay URL rewritten to the relay's. `relayEnv` adds environment variables for the relay.
  */
-export async function startServers(diagnostics) {
-  const relay = await startRelay({ port: 0, onLine: (line) => diagnostics.add('relay', line) });
+export async function startServers(diagnostics, relayEnv = {}) {
+  const onLine = (line) => diagnostics.add('relay', line);
+  const relay = await startRelay({ port: 0, onLine, env: relayEnv });
   let web;
   try {
     web = await startStaticServer({ port: 0, relayUrl: relay.url, widgetDir });

@@ -36,6 +36,11 @@ export interface CallParams {
 interface TestHooks {
   /** Corrupts this side's keys so that no frame decrypts on either side. */
   mismatchKeys?: boolean;
+  /**
+   * Sets `iceTransportPolicy: 'relay'`, so the call connects only through TURN, as when both
+   * sides sit behind firewalls that block direct UDP.
+   */
+  forceRelay?: boolean;
 }
 
 function readTestHooks(): TestHooks {
@@ -87,6 +92,7 @@ export class Call extends EventTarget {
       trickle: true,
       config: {
         iceServers: params.iceServers,
+        iceTransportPolicy: readTestHooks().forceRelay === true ? 'relay' : 'all',
         encodedInsertableStreams: params.transformApi === 'encoded-streams',
       },
     });

@@ -139,7 +139,7 @@ export class HostClient extends EventTarget {
         this.#removeKnock(message.callId);
         break;
       case 'admitted':
-        this.#startCall(message.callId);
+        this.#startCall(message.callId, message.iceServers ?? []);
         break;
       case 'signal':
         if (message.callId === this.#call?.callId) this.#call.receiveSignal(message.data);
@@ -159,7 +159,8 @@ export class HostClient extends EventTarget {
     }
   }
 
-  #startCall(callId: string): void {
+  /** Starts the admitted call; `relayIceServers` are the relay's TURN servers for this call. */
+  #startCall(callId: string, relayIceServers: RTCIceServer[]): void {
     const signaling = this.#signaling;
     const admitting = this.#admitting;
     if (signaling === null || admitting === null || admitting.callId !== callId) return;
@@ -173,7 +174,7 @@ export class HostClient extends EventTarget {
       localStream: admitting.media,
       transformApi: requireTransformApi(),
       workerUrl: this.#options.workerUrl,
-      iceServers: this.#options.iceServers ?? [],
+      iceServers: [...(this.#options.iceServers ?? []), ...relayIceServers],
       sendSignal: (data) => signaling.send({ type: 'signal', callId, data }),
       sendHangUp: () => signaling.send({ type: 'hang-up', callId }),
     });

@@ -153,7 +153,9 @@ export class VisitorClient extends EventTarget {
         this.#changed();
         break;
       case 'admitted':
-        if (message.callId === this.#callId) this.#startCall(message.callId);
+        if (message.callId === this.#callId) {
+          this.#startCall(message.callId, message.iceServers ?? []);
+        }
         break;
       case 'declined':
         if (message.callId !== this.#callId) break;
@@ -179,7 +181,8 @@ export class VisitorClient extends EventTarget {
     }
   }
 
-  #startCall(callId: string): void {
+  /** Starts the admitted call; `relayIceServers` are the relay's TURN servers for this call. */
+  #startCall(callId: string, relayIceServers: RTCIceServer[]): void {
     const signaling = this.#signaling;
     const media = this.#media;
     if (signaling === null || media === null) return;
@@ -190,7 +193,7 @@ export class VisitorClient extends EventTarget {
       localStream: media,
       transformApi: requireTransformApi(),
       workerUrl: this.#options.workerUrl,
-      iceServers: this.#options.iceServers ?? [],
+      iceServers: [...(this.#options.iceServers ?? []), ...relayIceServers],
       sendSignal: (data) => signaling.send({ type: 'signal', callId, data }),
       sendHangUp: () => signaling.send({ type: 'hang-up', callId }),
     });
