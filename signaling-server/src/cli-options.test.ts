@@ -50,14 +50,21 @@ describe('parseCommandLine', () => {
       ['max-connections-per-address', 'maxConnectionsPerAddress', '2', 2],
       ['max-buffered-bytes', 'maxBufferedBytes', '4096', 4096],
       ['shutdown-grace-ms', 'shutdownGraceMs', '100', 100],
-      ['allowed-origins', 'allowedOrigins', 'https://a.test, https://b.test', ['https://a.test', 'https://b.test']],
+      [
+        'allowed-origins',
+        'allowedOrigins',
+        'https://a.test, https://b.test',
+        ['https://a.test', 'https://b.test'],
+      ],
       ['log-level', 'logLevel', 'warn', 'warn'],
     ];
     for (const [flag, key, text, value] of settings) {
       const fromFlag = parseCommandLine([`--${flag}`, text], {});
       const fromEnv = parseCommandLine([], { [envName(flag)]: text });
       expect(fromFlag.kind === 'run' && fromFlag.options[key as 'port'], flag).toEqual(value);
-      expect(fromEnv.kind === 'run' && fromEnv.options[key as 'port'], envName(flag)).toEqual(value);
+      expect(fromEnv.kind === 'run' && fromEnv.options[key as 'port'], envName(flag)).toEqual(
+        value,
+      );
     }
   });
 

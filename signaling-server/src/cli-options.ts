@@ -46,31 +46,154 @@ interface IntegerSetting {
 const MAX_INT32 = 2 ** 31 - 1;
 
 const INTEGER_SETTINGS: readonly IntegerSetting[] = [
-  { flag: 'port', key: 'port', min: 0, max: 65_535, fallback: DEFAULT_PORT, help: 'TCP port to listen on, 0 picks a free port' },
-  { flag: 'max-message-bytes', key: 'maxPayload', min: 1, max: MAX_INT32, fallback: 65_536, help: 'Largest message in bytes; a larger one closes with 1009' },
-  { flag: 'hello-timeout-ms', key: 'helloTimeoutMs', min: 1, max: MAX_INT32, fallback: 10_000, help: 'Milliseconds a new connection has to send hello (close 4001)' },
-  { flag: 'heartbeat-interval-ms', key: 'heartbeatIntervalMs', min: 0, max: MAX_INT32, fallback: 30_000, help: 'Milliseconds between pings; a peer silent for two is dropped; 0 is off' },
-  { flag: 'knock-timeout-ms', key: 'knockTimeoutMs', min: 0, max: MAX_INT32, fallback: 600_000, help: 'Milliseconds a knock may wait before it is declined; 0 is no limit' },
-  { flag: 'max-waiting-per-room', key: 'maxWaitingPerRoom', min: 1, max: 1_000_000, fallback: 20, help: 'Visitors that may wait in one room; more get room-full' },
-  { flag: 'rate-limit', key: 'rateLimitPerSecond', min: 1, max: 1_000_000, fallback: 20, help: 'Messages per second each connection may send on average' },
-  { flag: 'rate-burst', key: 'rateLimitBurst', min: 1, max: 1_000_000, fallback: 100, help: 'Messages each connection may send in one burst' },
-  { flag: 'rate-limit-close-after', key: 'maxRateLimitedMessages', min: 1, max: 1_000_000, fallback: 100, help: 'Messages dropped in a row for the rate limit before close 4008' },
-  { flag: 'max-connections-per-address', key: 'maxConnectionsPerAddress', min: 1, max: 1_000_000, fallback: 50, help: 'Open connections per client address; more get HTTP 429' },
-  { flag: 'max-buffered-bytes', key: 'maxBufferedBytes', min: 1, max: MAX_INT32, fallback: 1_048_576, help: 'Bytes queued for a slow client before close 1013' },
-  { flag: 'shutdown-grace-ms', key: 'shutdownGraceMs', min: 0, max: MAX_INT32, fallback: 2000, help: 'Milliseconds clients get to close on shutdown before they are dropped' },
+  {
+    flag: 'port',
+    key: 'port',
+    min: 0,
+    max: 65_535,
+    fallback: DEFAULT_PORT,
+    help: 'TCP port to listen on, 0 picks a free port',
+  },
+  {
+    flag: 'max-message-bytes',
+    key: 'maxPayload',
+    min: 1,
+    max: MAX_INT32,
+    fallback: 65_536,
+    help: 'Largest message in bytes; a larger one closes with 1009',
+  },
+  {
+    flag: 'hello-timeout-ms',
+    key: 'helloTimeoutMs',
+    min: 1,
+    max: MAX_INT32,
+    fallback: 10_000,
+    help: 'Milliseconds a new connection has to send hello (close 4001)',
+  },
+  {
+    flag: 'heartbeat-interval-ms',
+    key: 'heartbeatIntervalMs',
+    min: 0,
+    max: MAX_INT32,
+    fallback: 30_000,
+    help: 'Milliseconds between pings; a peer silent for two is dropped; 0 is off',
+  },
+  {
+    flag: 'knock-timeout-ms',
+    key: 'knockTimeoutMs',
+    min: 0,
+    max: MAX_INT32,
+    fallback: 600_000,
+    help: 'Milliseconds a knock may wait before it is declined; 0 is no limit',
+  },
+  {
+    flag: 'max-waiting-per-room',
+    key: 'maxWaitingPerRoom',
+    min: 1,
+    max: 1_000_000,
+    fallback: 20,
+    help: 'Visitors that may wait in one room; more get room-full',
+  },
+  {
+    flag: 'rate-limit',
+    key: 'rateLimitPerSecond',
+    min: 1,
+    max: 1_000_000,
+    fallback: 20,
+    help: 'Messages per second each connection may send on average',
+  },
+  {
+    flag: 'rate-burst',
+    key: 'rateLimitBurst',
+    min: 1,
+    max: 1_000_000,
+    fallback: 100,
+    help: 'Messages each connection may send in one burst',
+  },
+  {
+    flag: 'rate-limit-close-after',
+    key: 'maxRateLimitedMessages',
+    min: 1,
+    max: 1_000_000,
+    fallback: 100,
+    help: 'Messages dropped in a row for the rate limit before close 4008',
+  },
+  {
+    flag: 'max-connections-per-address',
+    key: 'maxConnectionsPerAddress',
+    min: 1,
+    max: 1_000_000,
+    fallback: 50,
+    help: 'Open connections per client address; more get HTTP 429',
+  },
+  {
+    flag: 'max-buffered-bytes',
+    key: 'maxBufferedBytes',
+    min: 1,
+    max: MAX_INT32,
+    fallback: 1_048_576,
+    help: 'Bytes queued for a slow client before close 1013',
+  },
+  {
+    flag: 'shutdown-grace-ms',
+    key: 'shutdownGraceMs',
+    min: 0,
+    max: MAX_INT32,
+    fallback: 2000,
+    help: 'Milliseconds clients get to close on shutdown before they are dropped',
+  },
 ];
 
 const TURN_TTL_DEFAULT_SECONDS = 3600;
 const LOG_LEVELS: readonly RelayLogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
-/** Formats a flag name as its environment variable: `rate-limit` becomes `PORCHLIGHT_RATE_LIMIT`. */
+/** Returns the environment variable of a flag: `rate-limit` gives `PORCHLIGHT_RATE_LIMIT`. */
 export function envName(flag: string): string {
   return `PORCHLIGHT_${flag.toUpperCase().replaceAll('-', '_')}`;
 }
 
-function usageLine(flagText: string, help: string, envAndDefault: string): string {
-  return `  ${flagText.padEnd(38)}${help}\n  ${''.padEnd(38)}(${envAndDefault})\n`;
+/** Formats one help entry: the flag, what it sets, its environment variable and default. */
+function usageLine(flagText: string, help: string, flag: string, fallback: string): string {
+  return `  ${flagText}\n      ${help}\n      (env ${envName(flag)}, default ${fallback})\n`;
 }
+
+const USAGE_LINES = [
+  usageLine('--host <address>', 'Address to bind', 'host', DEFAULT_HOST),
+  ...INTEGER_SETTINGS.map((setting) =>
+    usageLine(`--${setting.flag} <integer>`, setting.help, setting.flag, String(setting.fallback)),
+  ),
+  usageLine(
+    '--allowed-origins <list>',
+    'Comma-separated origins allowed to connect; others get HTTP 403',
+    'allowed-origins',
+    'empty, which allows any origin',
+  ),
+  usageLine(
+    '--trust-proxy',
+    'Count connections by the right-most X-Forwarded-For address',
+    'trust-proxy',
+    'off; set the variable to 1 to turn it on',
+  ),
+  usageLine(
+    '--turn-urls <list>',
+    'Comma-separated turn: URLs handed to admitted calls',
+    'turn-urls',
+    'none',
+  ),
+  usageLine(
+    '--turn-secret <text>',
+    'coturn static-auth-secret; prefer the variable over the flag',
+    'turn-secret',
+    'none',
+  ),
+  usageLine(
+    '--turn-ttl-seconds <integer>',
+    'Seconds each TURN credential stays valid, 60 or more',
+    'turn-ttl-seconds',
+    String(TURN_TTL_DEFAULT_SECONDS),
+  ),
+  usageLine('--log-level <level>', 'debug, info, warn, error or silent', 'log-level', 'info'),
+];
 
 export const USAGE = `Usage: porchlight-signaling [options]
 
@@ -78,14 +201,8 @@ Runs the Porchlight signaling relay. Every option can also be set with the envir
 shown in brackets; flags override environment variables.
 
 Options:
-${usageLine('--host <address>', 'Address to bind', `env ${envName('host')}, default ${DEFAULT_HOST}`)}${INTEGER_SETTINGS.map(
-  (setting) =>
-    usageLine(
-      `--${setting.flag} <integer>`,
-      setting.help,
-      `env ${envName(setting.flag)}, default ${setting.fallback}`,
-    ),
-).join('')}${usageLine('--allowed-origins <list>', 'Comma-separated origins allowed to connect; others get 403', `env ${envName('allowed-origins')}, default empty: any origin`)}${usageLine('--trust-proxy', 'Count connections by the last X-Forwarded-For address', `env ${envName('trust-proxy')}=1, default off`)}${usageLine('--turn-urls <list>', 'Comma-separated turn: URLs handed to admitted calls', `env ${envName('turn-urls')}, default none`)}${usageLine('--turn-secret <text>', 'coturn static-auth-secret; prefer the variable', `env ${envName('turn-secret')}, default none`)}${usageLine('--turn-ttl-seconds <integer>', 'Seconds each TURN credential stays valid, 60 or more', `env ${envName('turn-ttl-seconds')}, default ${TURN_TTL_DEFAULT_SECONDS}`)}${usageLine('--log-level <level>', 'debug, info, warn, error or silent', `env ${envName('log-level')}, default info`)}  -h, --help                            Print this help and exit
+${USAGE_LINES.join('')}  -h, --help
+      Print this help and exit
 `;
 
 /** A command line the relay cannot run with. The CLI prints the message and exits with 2. */
@@ -151,7 +268,9 @@ export function parseCommandLine(
   const level = read('log-level');
   const logLevel = (level.text ?? 'info') as RelayLogLevel;
   if (!LOG_LEVELS.includes(logLevel)) {
-    throw new UsageError(`Invalid ${level.source} "${level.text}": expected ${LOG_LEVELS.join(', ')}`);
+    throw new UsageError(
+      `Invalid ${level.source} "${level.text}": expected ${LOG_LEVELS.join(', ')}`,
+    );
   }
 
   const options: CliOptions = {
@@ -199,7 +318,8 @@ function parseTurn(
 
   if (!hasSecret && urlList.length === 0) return undefined;
   if (!hasSecret) throw new UsageError(`Invalid ${urls.source}: --turn-secret is missing`);
-  if (urlList.length === 0) throw new UsageError(`Invalid ${secret.source}: --turn-urls is missing`);
+  if (urlList.length === 0)
+    throw new UsageError(`Invalid ${secret.source}: --turn-urls is missing`);
   for (const url of urlList) {
     if (!/^turns?:/.test(url)) {
       throw new UsageError(`Invalid ${urls.source} "${url}": expected a turn: or turns: URL`);

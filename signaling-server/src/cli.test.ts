@@ -1,6 +1,7 @@
 import type { SignalPayload } from '@porchlight/protocol';
 import { describe, expect, test } from 'vitest';
 import { randomRoom, runRelayCli, startRelayProcess, TestClient } from './_test-client.js';
+import { envName } from './cli-options.js';
 
 describe('porchlight-signaling', () => {
   test('--help lists every flag with its default', async () => {
@@ -8,7 +9,28 @@ describe('porchlight-signaling', () => {
 
     expect(code).toBe(0);
     expect(stderr).toBe('');
-    const flags = ['--port', '--host', 'PORCHLIGHT_PORT', 'PORCHLIGHT_HOST'];
+    const names = [
+      'port',
+      'host',
+      'max-message-bytes',
+      'hello-timeout-ms',
+      'heartbeat-interval-ms',
+      'knock-timeout-ms',
+      'max-waiting-per-room',
+      'rate-limit',
+      'rate-burst',
+      'rate-limit-close-after',
+      'max-connections-per-address',
+      'max-buffered-bytes',
+      'shutdown-grace-ms',
+      'allowed-origins',
+      'trust-proxy',
+      'turn-urls',
+      'turn-secret',
+      'turn-ttl-seconds',
+      'log-level',
+    ];
+    const flags = names.flatMap((name) => [`--${name}`, envName(name)]);
     for (const text of [...flags, '8787', '127.0.0.1']) {
       expect(stdout, text).toContain(text);
     }

@@ -125,7 +125,9 @@ describe('knock timeout', () => {
     const { host, visitor } = await admittedPair(url);
 
     await sleep(300);
-    const types = [...(await visitor.sync()), ...(await host.sync())].map((message) => message.type);
+    const types = [...(await visitor.sync()), ...(await host.sync())].map(
+      (message) => message.type,
+    );
     expect(types).not.toContain('declined');
     expect(types).not.toContain('knock-ended');
   });
@@ -241,7 +243,8 @@ describe('slow consumer', () => {
     const offer: SignalPayload = { type: 'offer', sdp };
     for (let round = 0; round < 100; round++) {
       if (entries.some((entry) => entry.event === 'slow-consumer')) break;
-      for (let index = 0; index < 20; index++) visitor.send({ type: 'signal', callId, data: offer });
+      for (let index = 0; index < 20; index++)
+        visitor.send({ type: 'signal', callId, data: offer });
       await sleep(20);
     }
     expect(entries.some((entry) => entry.event === 'slow-consumer')).toBe(true);

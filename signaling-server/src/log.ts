@@ -6,7 +6,7 @@ import type { RejectionReason } from './metrics.js';
 /** Cause of the end of an admitted call, as logged by the relay. */
 export type CallEndCause = 'hang-up' | 'disconnected';
 
-/** Why a knock left the queue without an admit, as logged by the relay. */
+/** Cause of a knock leaving the queue without an admit, as logged by the relay. */
 export type KnockEndCause = 'cancelled' | 'disconnected' | 'declined' | 'timeout' | 'host-offline';
 
 /**
@@ -104,7 +104,7 @@ export function createPinoLogger(level: RelayLogLevel = 'info'): RelayLogger {
   };
 }
 
-/** The default logger at level `info`: pino JSON lines on stderr. */
+/** Writes each entry with a pino logger at level `info` as one JSON line on stderr. */
 export const stderrLogger: RelayLogger = (entry) => {
   defaultLogger ??= createPinoLogger('info');
   defaultLogger(entry);

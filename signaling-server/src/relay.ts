@@ -33,7 +33,10 @@ export interface RelayOptions {
   heartbeatIntervalMs?: number;
   /** Receives one entry per lifecycle event. Default: pino JSON lines on stderr. */
   log?: RelayLogger;
-  /** Time a knock may wait before it is declined with `timeout`, in ms; 0 is no limit. Default 600 000. */
+  /**
+   * Time a knock may wait before it is declined with `timeout`, in milliseconds; 0 is no limit.
+   * Default 600 000 (10 minutes).
+   */
   knockTimeoutMs?: number;
   /** Knocks that may wait in one room; a further knock gets `room-full`. Default 20. */
   maxWaitingPerRoom?: number;
@@ -74,7 +77,7 @@ export interface Relay {
   close(): Promise<void>;
 }
 
-/** Bounds of the `retryAfterMs` that `going-away` suggests, spread so clients do not reconnect at once. */
+/** Bounds of `going-away.retryAfterMs`, spread so that clients do not all reconnect at once. */
 const RETRY_AFTER_MIN_MS = 1000;
 const RETRY_AFTER_MAX_MS = 5000;
 
@@ -348,9 +351,9 @@ export function createRelay(options: RelayOptions = {}): Relay {
   }
 
   /**
-   * Stops accepting upgrades (they get 503 from here on), tells every client with `going-away`
-   * when to reconnect, closes each connection with 1001 and waits up to `shutdownGraceMs` for
-   * the clients to finish the close handshake before their sockets are destroyed.
+   * Stops accepting upgrades (they get 503 from here on) and sends every client `going-away`
+   * with a reconnect delay. Then it closes each connection with 1001 and waits up to
+   * `shutdownGraceMs` for the close handshakes before it destroys the remaining sockets.
    */
   async function shutDown(): Promise<void> {
     clearInterval(heartbeat);
@@ -403,15 +406,19 @@ export function createRelay(options: RelayOptions = {}): Relay {
       return;
     }
 
-    const found = readable && path === '/healthz';
-    // Once shutdown starts, /healthz fails so that a load balancer stops routing here.
-    const healthy = closing === undefined;
-    const status = found ? (healthy ? 200 : 503) : 404;
+    let status = 404;
+    let body = 'not found';
+    if (readable && path === '/healthz') {
+      // Once shutdown starts, /healthz fails so that a load balancer stops routing here.
+      const healthy = closing === undefined;
+      status = healthy ? 200 : 503;
+      body = healthy ? 'ok' : 'shutting down';
+    }
     response.writeHead(status, {
       'content-type': 'text/plain; charset=utf-8',
       'cache-control': 'no-store',
     });
-    response.end(found ? (healthy ? 'ok' : 'shutting down') : 'not found');
+    response.end(body);
   }
 
   return {

@@ -29,7 +29,7 @@ export interface Peer {
   reject(code: ErrorCode, message: string): void;
 }
 
-/** What every room of one relay shares: id source, logger, limits, TURN and metrics. */
+/** Settings and services shared by every room of one relay. */
 export interface RoomContext {
   createId: () => string;
   log: RelayLogger;

@@ -1,6 +1,6 @@
 // Starts Debian's coturn (`turnserver`) on 127.0.0.1 for the TURN end-to-end test, with the TURN
 // REST shared secret scheme and a small relay port range. `allow-loopback-peers` is required
-// here: without it coturn answers 403 Forbidden IP to a permission for a 127.0.0.1 peer. It is
+// here: without it coturn rejects a permission for a 127.0.0.1 peer with 403 Forbidden IP. It is
 // unsafe outside tests, and coturn warns about it at start-up.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';

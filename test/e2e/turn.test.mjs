@@ -45,7 +45,8 @@ function readIceRoute(page, tag) {
       connectionState: peerConnection.connectionState,
       iceGatheringState: peerConnection.iceGatheringState,
       localRelayCandidate: (peerConnection.localDescription?.sdp ?? '').includes(' typ relay'),
-      localCandidateType: pair === undefined ? null : entries.get(pair.localCandidateId)?.candidateType,
+      localCandidateType:
+        pair === undefined ? null : entries.get(pair.localCandidateId)?.candidateType,
       remoteCandidateType:
         pair === undefined ? null : entries.get(pair.remoteCandidateId)?.candidateType,
       framesDecoded,
@@ -148,7 +149,7 @@ describe('call through TURN', { skip }, () => {
       const sides = await knockAndAdmit({ servers, host, visitor, diagnostics });
 
       for (const [side, page, tag] of sides) {
-        // coturn answers 401 to the allocation, so gathering ends without a relay candidate.
+        // coturn rejects the allocation with 401, so gathering ends without a relay candidate.
         const route = await diagnostics.step(`${side} finishes gathering`, () =>
           waitUntil(
             () => readIceRoute(page, tag),
