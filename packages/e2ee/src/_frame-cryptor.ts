@@ -1,8 +1,11 @@
 import { decodeSFrameHeader } from './_header.js';
-import { takeCtr, type KeyRing } from './_key-ring.js';
+import { splitH264ForDecrypt, splitH264ForEncrypt } from './_h264.js';
+import { takeCtr, type EpochKey, type KeyRing } from './_key-ring.js';
 import { concatBytes } from './_bytes.js';
-import { isPassThroughFrame, splitClearPrefix } from './media.js';
+import { hasWebCrypto } from './_webcrypto-aead.js';
+import { codecOf, isPassThroughFrame, splitClearPrefix } from './media.js';
 import { SFrameError } from './errors.js';
+import type { SFrameDecrypted } from './sframe.js';
 import type {
   DropReason,
   MediaKind,
@@ -33,25 +36,58 @@ export interface FrameCryptorOptions {
   counters: TransformCounters;
   /** Asks the remote sender for a key frame; only called on video decrypt transforms. */
   requestKeyFrame?: () => void;
-  /** Milliseconds clock for rate limits, `Date.now` unless a test injects one. */
+  /** Milliseconds clock for rate limits and epoch grace, `Date.now` unless a test injects one. */
   now?: () => number;
+  /**
+   * Smallest plaintext, in bytes, that goes through WebCrypto instead of noble. Defaults to
+   * {@link WEBCRYPTO_MIN_BYTES}; 0 sends every frame through WebCrypto, `Infinity` none.
+   */
+  webCryptoMinBytes?: number;
 }
+
+/**
+ * Default {@link FrameCryptorOptions.webCryptoMinBytes}. Below it, noble's synchronous AES-GCM is
+ * faster than a WebCrypto call, whose promise costs a fixed overhead per frame. Set from
+ * `npm run bench:e2ee` (docs/benchmarks.md).
+ */
+export const WEBCRYPTO_MIN_BYTES = 1024;
 
 /** Minimum time between two key frame requests from one cryptor. */
 export const KEY_FRAME_REQUEST_INTERVAL_MS = 1000;
 
 /*
- * Frame layout on the wire (the clear prefix comes from media.ts):
+ * Frame layout on the wire for VP8, VP9 and Opus (the clear prefix comes from media.ts; H.264
+ * keeps clear bytes in each NAL unit instead, see _h264.ts):
  *
- *   +----------------------+-------------------+----------------------------+------------+
- *   | clear prefix (0-10)  | SFrame header     | encrypted payload          | tag (16)   |
- *   +----------------------+-------------------+----------------------------+------------+
- *   |<-- SFrame metadata ->|<------------ sframeEncrypt output, suite 0x0004 ------------>|
+ *   +----------------+--------+----------+-----------+-----------------------+----------+
+ *   | clear prefix   | config | KID      | CTR       | ciphertext            | tag      |
+ *   | VP8 key 10,    | 1 byte | 0-1 byte | 0-2 bytes | as long as the rest   | 16 bytes |
+ *   | delta 3, Opus 1|        |          |           | of the frame          |          |
+ *   +----------------+--------+----------+-----------+-----------------------+----------+
+ *   |<- metadata --->|<--- SFrame header, 1-4 bytes -->|<--- AES-128-GCM output --------->|
+ *
+ * The KID byte is absent for wire KIDs 0 to 7 and the CTR bytes for CTRs 0 to 7. Wire KIDs stay
+ * below 64 for the call KIDs 0 to 3 (see _key-ring.ts), and CTRs below 2^16 because a sender
+ * ratchets to a new epoch every 2^16 frames, so a frame grows by 17 to 20 bytes.
  */
+
+/** Frame parts to encrypt, and how to build the output frame from the SFrame. */
+interface EncryptSplit {
+  metadata: Uint8Array;
+  plaintext: Uint8Array;
+  assemble(sframe: Uint8Array, tagLength: number): Uint8Array;
+}
+
+/** Frame parts to decrypt, and how to build the output frame from the plaintext. */
+interface DecryptSplit {
+  metadata: Uint8Array;
+  sframe: Uint8Array;
+  assemble(plaintext: Uint8Array): Uint8Array;
+}
 
 /**
  * Encrypts or decrypts encoded media frames in place for one transform. `process` catches every
- * failure and returns a `dropped` outcome. The caller must not pass such a frame on, because a
+ * failure and resolves to a `dropped` outcome. The caller must not pass such a frame on, because a
  * frame that could not be encrypted would otherwise go out in clear.
  */
 export class FrameCryptor {
@@ -61,6 +97,7 @@ export class FrameCryptor {
   private readonly counters: TransformCounters;
   private readonly requestKeyFrame: (() => void) | undefined;
   private readonly now: () => number;
+  private readonly webCryptoMinBytes: number;
   private keyFrameWanted = false;
   private lastKeyFrameRequest = -Infinity;
 
@@ -71,13 +108,20 @@ export class FrameCryptor {
     this.counters = options.counters;
     this.requestKeyFrame = options.requestKeyFrame;
     this.now = options.now ?? Date.now;
+    this.webCryptoMinBytes = hasWebCrypto()
+      ? (options.webCryptoMinBytes ?? WEBCRYPTO_MIN_BYTES)
+      : Infinity;
   }
 
-  /** Processes one frame, replacing `frame.data` when it was encrypted or decrypted. */
-  process(frame: EncodedFrameLike): FrameOutcome {
+  /**
+   * Processes one frame, replacing `frame.data` when it was encrypted or decrypted. Never
+   * rejects. Callers must await each frame before the next, because CTRs and replay state are
+   * taken in call order.
+   */
+  async process(frame: EncodedFrameLike): Promise<FrameOutcome> {
     let outcome: FrameOutcome;
     try {
-      outcome = this.processUnchecked(frame);
+      outcome = await this.processUnchecked(frame);
     } catch {
       // Any unexpected failure (a detached buffer, a throwing getter) drops only this frame.
       outcome = { status: 'dropped', reason: 'malformed', quiet: false };
@@ -93,52 +137,76 @@ export class FrameCryptor {
     return outcome;
   }
 
-  private processUnchecked(frame: EncodedFrameLike): FrameOutcome {
+  private async processUnchecked(frame: EncodedFrameLike): Promise<FrameOutcome> {
     const data = new Uint8Array(frame.data);
     if (isPassThroughFrame(data.length)) return { status: 'empty' };
 
-    const mimeType = readMimeType(frame);
-    const parts = splitClearPrefix(data, this.kind, frame.type, mimeType);
-    if (parts === null) return drop('malformed');
-
+    const h264 = this.kind === 'video' && codecOf(this.kind, readMimeType(frame)) === 'h264';
     return this.operation === 'encrypt'
-      ? this.encrypt(frame, parts.prefix, parts.payload)
-      : this.decrypt(frame, parts.prefix, parts.payload);
+      ? this.encrypt(frame, data, h264)
+      : this.decrypt(frame, data, h264);
   }
 
-  private encrypt(frame: EncodedFrameLike, prefix: Uint8Array, payload: Uint8Array): FrameOutcome {
+  private async encrypt(
+    frame: EncodedFrameLike,
+    data: Uint8Array,
+    h264: boolean,
+  ): Promise<FrameOutcome> {
+    const split = h264 ? splitH264ForEncrypt(data) : this.splitPrefix(frame, data, 'encrypt');
+    if (split === null) return drop('malformed');
+
     const key = this.keys.encryptKey(this.kind);
     if (key === undefined) return drop('no-key');
-    const ctr = takeCtr(key);
-    if (ctr === null) return drop('counter-exhausted');
+    const taken = takeCtr(key);
+    if (taken === null) return drop('counter-exhausted');
+    const { context } = taken.epoch;
 
-    const sframe = key.context.encrypt({ ctr, metadata: prefix, plaintext: payload });
-    frame.data = toArrayBuffer(concatBytes(prefix, sframe));
+    const params = { ctr: taken.ctr, metadata: split.metadata, plaintext: split.plaintext };
+    const sframe =
+      split.plaintext.length >= this.webCryptoMinBytes
+        ? await context.encryptAsync(params)
+        : context.encrypt(params);
+    frame.data = toArrayBuffer(split.assemble(sframe, context.tagLength));
     return { status: 'processed' };
   }
 
-  private decrypt(frame: EncodedFrameLike, prefix: Uint8Array, sframe: Uint8Array): FrameOutcome {
+  private async decrypt(
+    frame: EncodedFrameLike,
+    data: Uint8Array,
+    h264: boolean,
+  ): Promise<FrameOutcome> {
     if (!this.keys.has('decrypt', this.kind)) return drop('no-key');
 
+    let split: DecryptSplit | null;
     let header;
     try {
-      header = decodeSFrameHeader(sframe);
+      // Every media key uses AES-128-GCM, so the tag is 16 bytes before the key is known.
+      split = h264 ? splitH264ForDecrypt(data, 16) : this.splitPrefix(frame, data, 'decrypt');
+      if (split === null) return drop('malformed');
+      header = decodeSFrameHeader(split.sframe);
     } catch {
       return drop('malformed');
     }
-    const key = this.keys.decryptKey(this.kind, header.kid);
-    if (key === undefined) return drop('unknown-kid');
+    const target = this.keys.decryptTarget(this.kind, header.kid, this.now());
+    if (target === undefined) return drop('unknown-kid');
+    const key: EpochKey = target.key;
 
     const tagLength = key.context.tagLength;
+    const { sframe, metadata } = split;
     if (sframe.length < header.length + tagLength) return drop('malformed');
     const tag = sframe.subarray(sframe.length - tagLength);
     const verdict = key.replay.check(header.ctr, tag);
     if (verdict === 'duplicate') return { status: 'dropped', reason: 'replay', quiet: true };
     if (verdict === 'replay') return drop('replay');
 
-    let plaintext: Uint8Array;
+    let decrypted: SFrameDecrypted;
     try {
-      plaintext = key.context.decrypt({ metadata: prefix, ciphertext: sframe }).plaintext;
+      const params = { metadata, ciphertext: sframe };
+      const payloadLength = sframe.length - header.length - tagLength;
+      decrypted =
+        payloadLength >= this.webCryptoMinBytes
+          ? await key.context.decryptAsync(params)
+          : key.context.decrypt(params);
     } catch (error) {
       if (error instanceof SFrameError && error.code === 'PORCHLIGHT_SFRAME_AUTH_FAILED') {
         return drop('auth-failed');
@@ -146,9 +214,34 @@ export class FrameCryptor {
       return drop('malformed');
     }
 
+    target.commit();
     key.replay.accept(header.ctr, tag);
-    frame.data = toArrayBuffer(concatBytes(prefix, plaintext));
+    frame.data = toArrayBuffer(split.assemble(decrypted.plaintext));
     return { status: 'processed' };
+  }
+
+  private splitPrefix(
+    frame: EncodedFrameLike,
+    data: Uint8Array,
+    operation: 'encrypt',
+  ): EncryptSplit | null;
+  private splitPrefix(
+    frame: EncodedFrameLike,
+    data: Uint8Array,
+    operation: 'decrypt',
+  ): DecryptSplit | null;
+  private splitPrefix(
+    frame: EncodedFrameLike,
+    data: Uint8Array,
+    operation: TransformOperation,
+  ): EncryptSplit | DecryptSplit | null {
+    const parts = splitClearPrefix(data, this.kind, frame.type, readMimeType(frame));
+    if (parts === null) return null;
+    const { prefix, payload } = parts;
+    const assemble = (rest: Uint8Array) => concatBytes(prefix, rest);
+    return operation === 'encrypt'
+      ? { metadata: prefix, plaintext: payload, assemble }
+      : { metadata: prefix, sframe: payload, assemble };
   }
 
   /**

@@ -1,3 +1,5 @@
+import { expand, extract } from '@noble/hashes/hkdf.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { describeType, equalBytesConstantTime, MAX_UINT64 } from './_bytes.js';
 import { ReplayWindow } from './_replay-window.js';
 import { AES_128_GCM_SHA256_128, SFrameContext } from './sframe.js';
@@ -11,18 +13,106 @@ export const MAX_KEYS_PER_SLOT = 4;
 
 const BASE_KEY_LENGTH = 32;
 
-/** State of one installed key. */
-export interface InstalledKey {
-  kid: bigint;
+/*
+ * Key ratchet in the style of RFC 9605 section 5.1. The KID on the wire carries the ratchet epoch
+ * in its low EPOCH_BITS bits and the KID given to `set-keys` (the key generation) above them:
+ *
+ *   wire KID = (set-keys KID << 4) | (epoch mod 16)
+ *
+ * With the call KIDs 0 to 3, wire KIDs stay below 64, so the KID takes at most one byte after the
+ * config byte. Each epoch's base key is HKDF-Expand(HKDF-Extract("", previous base key),
+ * "SFrame 1.0 Ratchet", Nh), and its CTR starts again at 0. A new epoch has a new key and salt,
+ * so restarting the CTR never reuses a nonce.
+ */
+
+/** Bits of the wire KID that carry the epoch. */
+export const EPOCH_BITS = 4;
+const EPOCH_MODULUS = 1 << EPOCH_BITS;
+
+/**
+ * Largest number of epochs a receiver moves forward on one frame. Larger differences (modulo 16)
+ * are taken as late frames of old epochs and dropped.
+ */
+export const MAX_EPOCH_STEP = 7;
+
+/**
+ * Frames a sender encrypts per epoch before it ratchets on its own. 2^16 keeps every CTR within
+ * two header bytes, so the SFrame header stays at most 4 bytes (config, KID, two CTR bytes).
+ * That is about 36 minutes of 30 fps video or 22 minutes of 20 ms audio frames per key.
+ */
+export const FRAMES_PER_EPOCH = 1n << 16n;
+
+/** How long a receiver still decrypts frames of the previous epoch after moving to a newer one. */
+export const PREVIOUS_EPOCH_GRACE_MS = 2000;
+
+const RATCHET_LABEL = new TextEncoder().encode('SFrame 1.0 Ratchet');
+
+/** Key state of one epoch. */
+export interface EpochKey {
+  epoch: number;
   context: SFrameContext;
-  /** Next CTR to send (encrypt keys only); above 2^64-1 the key is exhausted. */
-  nextCtr: bigint;
   /** Replay window (decrypt keys only). */
   replay: ReplayWindow;
+  /** Base key of this epoch, kept to derive the next one and wiped when the epoch is left. */
   baseKey: Uint8Array;
 }
 
+/** State of one installed key. */
+export interface InstalledKey {
+  /** KID given to `set-keys`. */
+  keyId: bigint;
+  /** SHA-256 of the installed base key, to recognise a re-install of the same key. */
+  fingerprint: Uint8Array;
+  current: EpochKey;
+  /** Next CTR to send in the current epoch (encrypt keys only). */
+  nextCtr: bigint;
+  /** Previous epoch of a decrypt key, accepted until `expiresAt` (milliseconds). */
+  previous?: EpochKey & { expiresAt: number };
+}
+
+/** Epoch key chosen for an incoming frame, and how to record that it decrypted. */
+export interface DecryptTarget {
+  key: EpochKey;
+  /** Makes a newer epoch current. Call it only after the frame authenticated. */
+  commit(): void;
+}
+
 type Slot = `${TransformOperation}:${MediaKind}`;
+
+/** Computes the wire KID of `keyId` in `epoch`. */
+export function wireKid(keyId: bigint, epoch: number): bigint {
+  return (keyId << BigInt(EPOCH_BITS)) | BigInt(epoch % EPOCH_MODULUS);
+}
+
+/** Derives the next epoch's base key, RFC 9605 section 5.1. */
+export function ratchetBaseKey(baseKey: Uint8Array): Uint8Array {
+  const secret = extract(sha256, baseKey, new Uint8Array(0));
+  const next = expand(sha256, secret, RATCHET_LABEL, sha256.outputLen);
+  secret.fill(0);
+  return next;
+}
+
+function createEpoch(keyId: bigint, epoch: number, baseKey: Uint8Array): EpochKey {
+  const context = new SFrameContext({
+    cipherSuite: MEDIA_CIPHER_SUITE,
+    baseKey,
+    kid: wireKid(keyId, epoch),
+  });
+  return { epoch, context, replay: new ReplayWindow(), baseKey };
+}
+
+function nextEpoch(keyId: bigint, from: EpochKey, steps: number): EpochKey {
+  let baseKey = from.baseKey;
+  for (let step = 0; step < steps; step++) {
+    const next = ratchetBaseKey(baseKey);
+    if (baseKey !== from.baseKey) baseKey.fill(0);
+    baseKey = next;
+  }
+  return createEpoch(keyId, from.epoch + steps, baseKey);
+}
+
+// Wire KIDs shift the set-keys KID left by EPOCH_BITS, so it must leave room in 64 bits.
+const MAX_KEY_ID = Number.MAX_SAFE_INTEGER;
 
 function validateEntry(entry: unknown, index: number): KeyEntry {
   const name = `keys[${index}]`;
@@ -36,7 +126,7 @@ function validateEntry(entry: unknown, index: number): KeyEntry {
   if (kind !== 'audio' && kind !== 'video') {
     throw new TypeError(`Expected "${name}.kind" to be 'audio' or 'video'`);
   }
-  if (typeof kid !== 'number' || !Number.isSafeInteger(kid) || kid < 0) {
+  if (typeof kid !== 'number' || !Number.isSafeInteger(kid) || kid < 0 || kid > MAX_KEY_ID) {
     throw new RangeError(`Expected "${name}.kid" to be a non-negative safe integer: got ${kid}`);
   }
   if (!(baseKey instanceof Uint8Array)) {
@@ -60,9 +150,9 @@ export class KeyRing {
   private readonly slots = new Map<Slot, InstalledKey[]>();
 
   /**
-   * Installs keys, each becoming the newest of its operation and kind. Re-installing the same KID
-   * with the same bytes keeps its CTR and replay state, because resetting the CTR would reuse
-   * nonces. All entries are checked before any is installed.
+   * Installs keys, each becoming the newest of its operation and kind, in epoch 0. Re-installing
+   * the same KID with the same bytes keeps its epoch, CTR and replay state, because resetting
+   * the CTR would reuse nonces. All entries are checked before any is installed.
    *
    * @throws {TypeError} or {RangeError} naming the first invalid entry.
    */
@@ -74,26 +164,22 @@ export class KeyRing {
 
     for (const entry of valid) {
       const slot: Slot = `${entry.operation}:${entry.kind}`;
-      const kid = BigInt(entry.kid);
+      const keyId = BigInt(entry.kid);
+      const fingerprint = sha256(entry.baseKey);
       const keys = this.slots.get(slot) ?? [];
-      const index = keys.findIndex((key) => key.kid === kid);
+      const index = keys.findIndex((key) => key.keyId === keyId);
       const existing = index >= 0 ? keys.splice(index, 1)[0] : undefined;
 
       const unchanged =
-        existing !== undefined && equalBytesConstantTime(existing.baseKey, entry.baseKey);
+        existing !== undefined && equalBytesConstantTime(existing.fingerprint, fingerprint);
       keys.push(
         unchanged
           ? existing
           : {
-              kid,
-              context: new SFrameContext({
-                cipherSuite: MEDIA_CIPHER_SUITE,
-                baseKey: entry.baseKey,
-                kid,
-              }),
+              keyId,
+              fingerprint,
+              current: createEpoch(keyId, 0, entry.baseKey.slice()),
               nextCtr: 0n,
-              replay: new ReplayWindow(),
-              baseKey: entry.baseKey.slice(),
             },
       );
       if (keys.length > MAX_KEYS_PER_SLOT) keys.shift();
@@ -106,9 +192,55 @@ export class KeyRing {
     return this.slots.get(`encrypt:${kind}`)?.at(-1);
   }
 
-  /** Returns the decrypt key of `kind` with `kid`. */
-  decryptKey(kind: MediaKind, kid: bigint): InstalledKey | undefined {
-    return this.slots.get(`decrypt:${kind}`)?.find((key) => key.kid === kid);
+  /**
+   * Moves the newest encrypt key of `kind` (or of both kinds) to its next epoch.
+   *
+   * @returns how many keys moved.
+   */
+  ratchet(kind?: MediaKind): number {
+    let moved = 0;
+    for (const each of kind === undefined ? (['audio', 'video'] as const) : [kind]) {
+      const key = this.encryptKey(each);
+      if (key === undefined) continue;
+      advanceEncryptKey(key);
+      moved++;
+    }
+    return moved;
+  }
+
+  /**
+   * Chooses the epoch key for a frame with wire KID `kid`: the current epoch, a newer one (up to
+   * {@link MAX_EPOCH_STEP} ratchets ahead), or the previous one within its grace period.
+   */
+  decryptTarget(kind: MediaKind, kid: bigint, now: number): DecryptTarget | undefined {
+    const keyId = kid >> BigInt(EPOCH_BITS);
+    const epochBits = Number(kid & BigInt(EPOCH_MODULUS - 1));
+    const key = this.slots.get(`decrypt:${kind}`)?.find((each) => each.keyId === keyId);
+    if (key === undefined) return undefined;
+
+    if (key.previous !== undefined && now >= key.previous.expiresAt) {
+      key.previous.baseKey.fill(0);
+      delete key.previous;
+    }
+
+    const step = (epochBits - key.current.epoch + EPOCH_MODULUS) % EPOCH_MODULUS;
+    if (step === 0) return { key: key.current, commit: () => undefined };
+    if (step <= MAX_EPOCH_STEP) {
+      const candidate = nextEpoch(keyId, key.current, step);
+      return {
+        key: candidate,
+        commit: () => {
+          key.previous?.baseKey.fill(0);
+          key.previous = { ...key.current, expiresAt: now + PREVIOUS_EPOCH_GRACE_MS };
+          key.current = candidate;
+        },
+      };
+    }
+    const previous = key.previous;
+    if (previous !== undefined && previous.epoch % EPOCH_MODULUS === epochBits) {
+      return { key: previous, commit: () => undefined };
+    }
+    return undefined;
   }
 
   /** Tells whether any key of `operation` and `kind` is installed. */
@@ -117,10 +249,22 @@ export class KeyRing {
   }
 }
 
-/** Takes the next CTR of an encrypt key, or returns null when the key has used all 2^64. */
-export function takeCtr(key: InstalledKey): bigint | null {
+function advanceEncryptKey(key: InstalledKey): void {
+  const old = key.current;
+  key.current = nextEpoch(key.keyId, old, 1);
+  key.nextCtr = 0n;
+  old.baseKey.fill(0);
+}
+
+/**
+ * Takes the next CTR of an encrypt key and the epoch it belongs to. A key that has sent
+ * {@link FRAMES_PER_EPOCH} frames ratchets to its next epoch first. Returns null only when the
+ * CTR would pass 2^64-1, which the ratchet prevents unless `nextCtr` was set by hand.
+ */
+export function takeCtr(key: InstalledKey): { ctr: bigint; epoch: EpochKey } | null {
   if (key.nextCtr > MAX_UINT64) return null;
+  if (key.nextCtr >= FRAMES_PER_EPOCH) advanceEncryptKey(key);
   const ctr = key.nextCtr;
   key.nextCtr = ctr + 1n;
-  return ctr;
+  return { ctr, epoch: key.current };
 }

@@ -70,6 +70,9 @@ export class WorkerRuntime {
           stats: structuredClone(this.stats),
         });
         return;
+      case 'ratchet':
+        this.keys.ratchet(request.kind);
+        return;
       case 'attach-streams':
         this.attach(request.readable, request.writable, request);
         return;
@@ -100,8 +103,9 @@ export class WorkerRuntime {
     const cryptor = this.createCryptor(operation, kind, transformer);
 
     const transform = new TransformStream<EncodedFrameLike, EncodedFrameLike>({
-      transform: (frame, controller) => {
-        const outcome = cryptor.process(frame);
+      // The stream awaits each transform call before the next, so frames keep their order.
+      transform: async (frame, controller) => {
+        const outcome = await cryptor.process(frame);
         if (outcome.status !== 'dropped') {
           controller.enqueue(frame);
           return;

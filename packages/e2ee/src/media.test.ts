@@ -5,7 +5,9 @@ describe('codecOf', () => {
   it('reads the codec from the MIME type', () => {
     expect(codecOf('video', 'video/VP8')).toBe('vp8');
     expect(codecOf('audio', 'audio/opus')).toBe('opus');
-    expect(codecOf('video', 'video/H264')).toBe('other-video');
+    expect(codecOf('video', 'video/H264')).toBe('h264');
+    expect(codecOf('video', 'video/VP9')).toBe('vp9');
+    expect(codecOf('video', 'video/AV1')).toBe('other-video');
     expect(codecOf('audio', 'audio/PCMU')).toBe('other-audio');
   });
 

@@ -1,7 +1,24 @@
 import type { MediaKind } from './worker-protocol.js';
 
-/** Codec family that decides how many bytes of a frame stay in clear. */
-export type ClearPrefixCodec = 'vp8' | 'opus' | 'other-video' | 'other-audio';
+/**
+ * Codec family that decides which bytes of a frame stay in clear. H.264 keeps clear bytes in
+ * every NAL unit instead of a prefix (see `_h264.ts`).
+ */
+export type ClearPrefixCodec = 'vp8' | 'vp9' | 'h264' | 'opus' | 'other-video' | 'other-audio';
+
+/**
+ * Video codecs whose frames the E2EE worker encrypts so that the receiver can still depacketize
+ * and decode them, as `mimeType` values. AV1 is missing because the sender's AV1 frame carries a
+ * 2-byte temporal delimiter that the receiver's frame lacks, so a byte-exact clear prefix breaks.
+ */
+export const SUPPORTED_VIDEO_CODECS: readonly string[] = ['video/VP8', 'video/VP9', 'video/H264'];
+
+/**
+ * Audio codecs the E2EE worker handles, as `mimeType` values. Any audio codec whose RTP
+ * payload is the frame itself works, but RED does not: one RED packet bundles several encoded
+ * frames, and the encrypted frame breaks that framing.
+ */
+export const SUPPORTED_AUDIO_CODECS: readonly string[] = ['audio/opus'];
 
 /** Bytes of a VP8 key frame kept in clear: the 3-byte frame tag, start code and dimensions. */
 export const VP8_KEY_FRAME_CLEAR_BYTES = 10;
@@ -17,6 +34,8 @@ export const OPUS_CLEAR_BYTES = 1;
 export function codecOf(kind: MediaKind, mimeType?: string): ClearPrefixCodec {
   const subtype = mimeType?.toLowerCase().split('/')[1];
   if (subtype === 'vp8') return 'vp8';
+  if (subtype === 'vp9') return 'vp9';
+  if (subtype === 'h264') return 'h264';
   if (subtype === 'opus') return 'opus';
   if (subtype !== undefined && subtype !== '') {
     return kind === 'video' ? 'other-video' : 'other-audio';
@@ -33,6 +52,7 @@ export function codecOf(kind: MediaKind, mimeType?: string): ClearPrefixCodec {
  * @param kind - Media kind of the transform.
  * @param frameType - `RTCEncodedVideoFrame.type` (`'key'`, `'delta'`, `'empty'`), absent for audio.
  * @param mimeType - `getMetadata().mimeType` when the browser provides it.
+ * @throws {RangeError} for H.264, whose clear bytes are not a prefix.
  *
  * @example Clear prefix of a VP8 key frame
  * ```ts
@@ -46,11 +66,18 @@ export function clearPrefixLength(kind: MediaKind, frameType?: string, mimeType?
     case 'other-audio':
       // Audio depacketizers do not parse the payload, so nothing needs to stay in clear.
       return 0;
+    case 'h264':
+      throw new RangeError(
+        'Expected a codec with a clear prefix: got H.264, whose clear bytes are in each NAL unit',
+      );
     case 'vp8':
+    case 'vp9':
     case 'other-video':
-      // NOTE: VP9, H.264 and AV1 get the VP8 prefix for now. H.264 needs its NAL headers and
-      // the start of the slice header in clear, and AV1 frames differ between sender and
-      // receiver, so calls on those codecs may fail to decode until each has its own rule.
+      // VP9 is safe with the VP8 rule: its RTP payload descriptor is built from the encoder's
+      // metadata, not read from the frame, and its frames arrive byte-identical, so any byte-exact
+      // prefix works. AV1 gets this rule too but breaks (see SUPPORTED_VIDEO_CODECS).
+      // NOTE: a VP9 frame shorter than the prefix, such as a 1-byte show_existing_frame frame,
+      // is dropped as malformed.
       return frameType === 'key' ? VP8_KEY_FRAME_CLEAR_BYTES : VP8_DELTA_FRAME_CLEAR_BYTES;
   }
 }

@@ -7,7 +7,8 @@ import {
   describeType,
   writeUintBE,
 } from './_bytes.js';
-import { decodeSFrameHeader, encodeSFrameHeader } from './_header.js';
+import { decodeSFrameHeader, encodeSFrameHeader, type SFrameHeader } from './_header.js';
+import { createWebCryptoAead, type AsyncKeyedAead } from './_webcrypto-aead.js';
 import { SFrameError } from './errors.js';
 
 /*
@@ -129,6 +130,9 @@ export class SFrameContext {
   private readonly suite: SuiteParams;
   private readonly salt: Uint8Array;
   private readonly aead: KeyedAead;
+  /** `sframe_key`, kept until the WebCrypto AEAD is built on first use. */
+  private pendingKey: Uint8Array | null;
+  private webCryptoAead: AsyncKeyedAead | null = null;
 
   /**
    * @throws {TypeError} if an argument has the wrong type.
@@ -141,6 +145,7 @@ export class SFrameContext {
     const { key, salt } = deriveKeyAndSalt(this.suite, assertBaseKey(params.baseKey), this.kid);
     this.salt = salt;
     this.aead = createAead(this.suite, key);
+    this.pendingKey = key;
   }
 
   /** Tag length Nt of the cipher suite, in bytes. */
@@ -155,13 +160,23 @@ export class SFrameContext {
    * @throws {RangeError} if `ctr` is outside 0..2^64-1.
    */
   encrypt(params: { ctr: bigint; metadata: Uint8Array; plaintext: Uint8Array }): Uint8Array {
-    const ctr = assertUint64(params.ctr, 'ctr');
-    const metadata = assertBytes(params.metadata, 'metadata');
-    const plaintext = assertBytes(params.plaintext, 'plaintext');
+    const { header, nonce, aad, plaintext } = this.prepareEncrypt(params);
+    return concatBytes(header, this.aead.seal(nonce, aad, plaintext));
+  }
 
-    const header = encodeSFrameHeader(this.kid, ctr);
-    const sealed = this.aead.seal(this.nonce(ctr), concatBytes(header, metadata), plaintext);
-    return concatBytes(header, sealed);
+  /**
+   * Encrypts one frame like {@link SFrameContext.encrypt}, with the AEAD run by WebCrypto
+   * (`crypto.subtle`). The bytes are identical to those of `encrypt`.
+   *
+   * @throws {TypeError} or {RangeError} as `encrypt` does, as a rejected promise.
+   */
+  async encryptAsync(params: {
+    ctr: bigint;
+    metadata: Uint8Array;
+    plaintext: Uint8Array;
+  }): Promise<Uint8Array> {
+    const { header, nonce, aad, plaintext } = this.prepareEncrypt(params);
+    return concatBytes(header, await this.asyncAead().seal(nonce, aad, plaintext));
   }
 
   /**
@@ -172,6 +187,33 @@ export class SFrameContext {
    *   `PORCHLIGHT_SFRAME_AUTH_FAILED`.
    */
   decrypt(params: { metadata: Uint8Array; ciphertext: Uint8Array }): SFrameDecrypted {
+    const { header, nonce, aad, sealed } = this.prepareDecrypt(params);
+    return this.finishDecrypt(header, this.aead.open(nonce, aad, sealed));
+  }
+
+  /**
+   * Decrypts one frame like {@link SFrameContext.decrypt}, with the AEAD run by WebCrypto.
+   *
+   * @throws {TypeError} or {SFrameError} as `decrypt` does, as a rejected promise.
+   */
+  async decryptAsync(params: {
+    metadata: Uint8Array;
+    ciphertext: Uint8Array;
+  }): Promise<SFrameDecrypted> {
+    const { header, nonce, aad, sealed } = this.prepareDecrypt(params);
+    return this.finishDecrypt(header, await this.asyncAead().open(nonce, aad, sealed));
+  }
+
+  private prepareEncrypt(params: { ctr: bigint; metadata: Uint8Array; plaintext: Uint8Array }) {
+    const ctr = assertUint64(params.ctr, 'ctr');
+    const metadata = assertBytes(params.metadata, 'metadata');
+    const plaintext = assertBytes(params.plaintext, 'plaintext');
+
+    const header = encodeSFrameHeader(this.kid, ctr);
+    return { header, nonce: this.nonce(ctr), aad: concatBytes(header, metadata), plaintext };
+  }
+
+  private prepareDecrypt(params: { metadata: Uint8Array; ciphertext: Uint8Array }) {
     const metadata = assertBytes(params.metadata, 'metadata');
     const ciphertext = assertBytes(params.ciphertext, 'ciphertext');
 
@@ -191,11 +233,15 @@ export class SFrameContext {
     }
 
     const headerBytes = ciphertext.subarray(0, header.length);
-    const plaintext = this.aead.open(
-      this.nonce(header.ctr),
-      concatBytes(headerBytes, metadata),
-      ciphertext.subarray(header.length),
-    );
+    return {
+      header,
+      nonce: this.nonce(header.ctr),
+      aad: concatBytes(headerBytes, metadata),
+      sealed: ciphertext.subarray(header.length),
+    };
+  }
+
+  private finishDecrypt(header: SFrameHeader, plaintext: Uint8Array | null): SFrameDecrypted {
     if (plaintext === null) {
       throw new SFrameError(
         'PORCHLIGHT_SFRAME_AUTH_FAILED',
@@ -203,6 +249,14 @@ export class SFrameContext {
       );
     }
     return { kid: header.kid, ctr: header.ctr, plaintext };
+  }
+
+  private asyncAead(): AsyncKeyedAead {
+    if (this.webCryptoAead === null) {
+      this.webCryptoAead = createWebCryptoAead(this.suite, this.pendingKey as Uint8Array);
+      this.pendingKey = null;
+    }
+    return this.webCryptoAead;
   }
 
   /** Computes the nonce as `sframe_salt` XOR CTR (CTR as Nn big-endian bytes), section 4.4.3. */

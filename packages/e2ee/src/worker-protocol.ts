@@ -20,8 +20,8 @@ export interface KeyEntry {
   operation: TransformOperation;
   kind: MediaKind;
   /**
-   * SFrame key id written in (encrypt) or expected in (decrypt) the frame header, a safe
-   * integer of at least 0.
+   * Key id, a safe integer of at least 0. The frame header carries it shifted left by 4 bits,
+   * with the ratchet epoch (modulo 16) in the low bits.
    */
   kid: number;
   /** SFrame base key, 32 bytes. */
@@ -38,6 +38,13 @@ export type WorkerRequest =
    * decrypt key still decrypt. Sending a KID again with the same bytes keeps its CTR.
    */
   | { type: 'set-keys'; keys: KeyEntry[] }
+  /**
+   * Moves the encrypt key of `kind` (both kinds when absent) to its next ratchet epoch: the base
+   * key ratchets with HKDF, the epoch in the low 4 bits of the KID goes up by one and the CTR
+   * restarts at 0. Receivers follow when they see the new epoch, and keep the previous one for
+   * 2 s. The worker also ratchets on its own every 2^16 frames of a key.
+   */
+  | { type: 'ratchet'; kind?: MediaKind }
   /** Asks for a `stats` reply with the same `requestId`. */
   | { type: 'get-stats'; requestId: number };
 
