@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DROP_NOTICE_INTERVAL_MS, DropNotifier } from './_drop-notifier.js';
 import type { EncodedFrameLike } from './_frame-cryptor.js';
+import { decodeSFrameHeader } from './_header.js';
 import { WorkerRuntime } from './_worker-runtime.js';
 import type { KeyEntry, WorkerRequest, WorkerResponse } from './worker-protocol.js';
 
@@ -84,6 +85,46 @@ describe('WorkerRuntime', () => {
 
     expect(decrypted.map((frame) => new Uint8Array(frame.data))).toEqual(expected);
     expect(receiver.stats.decrypt.audio).toEqual({ frames: 2, dropped: 0, empty: 1 });
+  });
+
+  it('keeps frame order across AES paths', async () => {
+    const sender = new WorkerRuntime(() => undefined, fakeClock());
+    const receiver = new WorkerRuntime(() => undefined, fakeClock());
+    const videoKeys = (operation: KeyEntry['operation']): KeyEntry[] => [
+      { operation, kind: 'video', kid: 1, baseKey: KEY },
+    ];
+    sender.handleMessage({ type: 'set-keys', keys: videoKeys('encrypt') });
+    receiver.handleMessage({ type: 'set-keys', keys: videoKeys('decrypt') });
+
+    // Small frames take the synchronous noble path and large ones WebCrypto's promises.
+    const sizes = [8000, 100, 30_000, 60, 2000, 300, 50_000, 10];
+    const originals = sizes.map((length, index) => {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i + index) & 0xff);
+      return { data: bytes.buffer, type: 'delta', getMetadata: () => ({ mimeType: 'video/VP8' }) };
+    });
+    const expected = originals.map((frame) => new Uint8Array(frame.data.slice(0)));
+    const encrypted = await runFrames(sender, { operation: 'encrypt', kind: 'video' }, originals);
+    const ctrs = encrypted.map((frame) => decodeSFrameHeader(new Uint8Array(frame.data).subarray(3)).ctr);
+    const decrypted = await runFrames(receiver, { operation: 'decrypt', kind: 'video' }, encrypted);
+
+    expect(ctrs).toEqual(sizes.map((_, index) => BigInt(index)));
+    expect(decrypted.map((frame) => new Uint8Array(frame.data))).toEqual(expected);
+  });
+
+  it('ratchet request moves encrypt keys to the next epoch', async () => {
+    const runtime = new WorkerRuntime(() => undefined, fakeClock());
+    runtime.handleMessage({ type: 'set-keys', keys: keysFor('encrypt') });
+    const [before] = await runFrames(runtime, { operation: 'encrypt', kind: 'audio' }, [opusFrame(1)]);
+    runtime.handleMessage({ type: 'ratchet', kind: 'audio' });
+    const [after] = await runFrames(runtime, { operation: 'encrypt', kind: 'audio' }, [opusFrame(2)]);
+    if (before === undefined || after === undefined) throw new Error('Missing frame');
+
+    // Opus keeps its first byte in clear, and the SFrame header follows it.
+    expect(decodeSFrameHeader(new Uint8Array(before.data).subarray(1)).kid).toBe(0n);
+    expect(decodeSFrameHeader(new Uint8Array(after.data).subarray(1))).toMatchObject({
+      kid: 1n,
+      ctr: 0n,
+    });
   });
 
   it('get-stats returns a counters copy', () => {

@@ -34,6 +34,8 @@ export {
   isPassThroughFrame,
   OPUS_CLEAR_BYTES,
   splitClearPrefix,
+  SUPPORTED_AUDIO_CODECS,
+  SUPPORTED_VIDEO_CODECS,
   VP8_DELTA_FRAME_CLEAR_BYTES,
   VP8_KEY_FRAME_CLEAR_BYTES,
   type ClearPrefixCodec,
