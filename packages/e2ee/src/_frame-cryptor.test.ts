@@ -132,7 +132,11 @@ describe('FrameCryptor', () => {
       });
       const frame = videoFrame('key', 100);
       const before = frame.data;
-      expect(await cryptor.process(frame)).toEqual({ status: 'dropped', reason: 'no-key', quiet: false });
+      expect(await cryptor.process(frame)).toEqual({
+        status: 'dropped',
+        reason: 'no-key',
+        quiet: false,
+      });
       expect(frame.data).toBe(before);
       expect(frameCounters.dropped).toBe(1);
     }
@@ -143,7 +147,10 @@ describe('FrameCryptor', () => {
     const frame = videoFrame('key', 200);
     await sender.process(frame);
     const encrypted = new Uint8Array(frame.data.slice(0));
-    expect(await receiver.process(frame)).toMatchObject({ status: 'dropped', reason: 'auth-failed' });
+    expect(await receiver.process(frame)).toMatchObject({
+      status: 'dropped',
+      reason: 'auth-failed',
+    });
     expect(new Uint8Array(frame.data)).toEqual(encrypted);
     expect(receiverCounters).toEqual({ frames: 0, dropped: 1, empty: 0 });
   });
@@ -158,7 +165,10 @@ describe('FrameCryptor', () => {
     });
     const frame = audioFrame(30);
     await sender.process(frame);
-    expect(await receiver.process(frame)).toMatchObject({ status: 'dropped', reason: 'unknown-kid' });
+    expect(await receiver.process(frame)).toMatchObject({
+      status: 'dropped',
+      reason: 'unknown-kid',
+    });
   });
 
   it('drops a tampered clear prefix', async () => {
@@ -167,7 +177,10 @@ describe('FrameCryptor', () => {
     await sender.process(frame);
     const bytes = new Uint8Array(frame.data);
     bytes[1] = (bytes[1] as number) ^ 0x01;
-    expect(await receiver.process(frame)).toMatchObject({ status: 'dropped', reason: 'auth-failed' });
+    expect(await receiver.process(frame)).toMatchObject({
+      status: 'dropped',
+      reason: 'auth-failed',
+    });
   });
 
   it('drops an identical duplicate quietly', async () => {
@@ -195,7 +208,11 @@ describe('FrameCryptor', () => {
     const oldest = frames[0] as EncodedFrameLike;
     const latest = frames[199] as EncodedFrameLike;
     expect((await receiver.process(latest)).status).toBe('processed');
-    expect(await receiver.process(oldest)).toEqual({ status: 'dropped', reason: 'replay', quiet: false });
+    expect(await receiver.process(oldest)).toEqual({
+      status: 'dropped',
+      reason: 'replay',
+      quiet: false,
+    });
   });
 
   it('accepts reordered frames inside the window', async () => {

@@ -46,11 +46,13 @@ export interface FrameCryptorOptions {
 }
 
 /**
- * Default {@link FrameCryptorOptions.webCryptoMinBytes}. Below it, noble's synchronous AES-GCM is
- * faster than a WebCrypto call, whose promise costs a fixed overhead per frame. Set from
- * `npm run bench:e2ee` (docs/benchmarks.md).
+ * Default {@link FrameCryptorOptions.webCryptoMinBytes}: every frame goes through WebCrypto where
+ * the worker has `crypto.subtle`. In a Chromium 156 worker, `npm run bench:e2ee` measured
+ * WebCrypto AES-GCM faster than noble at every size from 16 bytes up, because noble expands the
+ * key and builds its GHASH table on each call (docs/benchmarks.md). Noble remains the path for
+ * pages that are not secure contexts, whose workers have no `crypto.subtle`.
  */
-export const WEBCRYPTO_MIN_BYTES = 1024;
+export const WEBCRYPTO_MIN_BYTES = 0;
 
 /** Minimum time between two key frame requests from one cryptor. */
 export const KEY_FRAME_REQUEST_INTERVAL_MS = 1000;

@@ -15,8 +15,10 @@ const KEY = Uint8Array.from({ length: 32 }, (_, i) => (i * 11) & 0xff);
 const START_4 = [0, 0, 0, 1];
 const START_3 = [0, 0, 1];
 
-// SPS and PPS of a 640x480 constrained baseline stream, as an encoder writes them.
-const SPS = [0x67, 0x42, 0xc0, 0x1e, 0xda, 0x02, 0x80, 0xf6, 0xc0, 0x44, 0x00, 0x00, 0x03, 0x00, 0x04, 0x80];
+// SPS and PPS bytes shaped like a constrained baseline stream's. The worker does not parse them.
+const SPS = [
+  0x67, 0x42, 0xc0, 0x1e, 0xda, 0x02, 0x80, 0xf6, 0xc0, 0x44, 0x00, 0x00, 0x03, 0x00, 0x04, 0x80,
+];
 const PPS = [0x68, 0xce, 0x3c, 0x80];
 // IDR slice: first_mb_in_slice 0 (1), slice_type 7 (0001000), pps_id 0 (1): 9 bits.
 const IDR_HEADER = [0x65, 0x88, 0x84];
@@ -44,7 +46,13 @@ function counters(): TransformCounters {
 function cryptor(operation: 'encrypt' | 'decrypt', webCryptoMinBytes = Infinity) {
   const keys = new KeyRing();
   keys.setKeys([{ operation, kind: 'video', kid: 1, baseKey: KEY }]);
-  return new FrameCryptor({ operation, kind: 'video', keys, counters: counters(), webCryptoMinBytes });
+  return new FrameCryptor({
+    operation,
+    kind: 'video',
+    keys,
+    counters: counters(),
+    webCryptoMinBytes,
+  });
 }
 
 /** Start codes found the way a packetizer finds them: every 00 00 01. */
@@ -88,10 +96,14 @@ describe('escapeSegment', () => {
 
   it('round trips zero-heavy bytes', () => {
     for (let seed = 0; seed < 200; seed++) {
-      const input = Uint8Array.from({ length: 64 }, (_, i) => ((i * seed + seed) % 7 < 4 ? 0 : (i + seed) % 5));
+      const input = Uint8Array.from({ length: 64 }, (_, i) =>
+        (i * seed + seed) % 7 < 4 ? 0 : (i + seed) % 5,
+      );
       for (const zeros of [0, 1, 2]) {
         const escaped = escapeSegment(input, zeros);
-        expect(hasEmulation(Uint8Array.of(...new Array<number>(zeros).fill(0), ...escaped))).toBe(false);
+        expect(hasEmulation(Uint8Array.of(...new Array<number>(zeros).fill(0), ...escaped))).toBe(
+          false,
+        );
         expect(unescapeSegment(escaped, zeros)).toEqual(input);
       }
     }
@@ -146,7 +158,8 @@ describe('FrameCryptor with H.264', () => {
     [0x65, 0xb8, 0x84, ...sliceData(200, 4)],
   ]);
   /** The frame with every start code written as 00 00 00 01, as a receiver gets it. */
-  const normalised = (data: Uint8Array) => annexB((splitAnnexB(data) ?? []).map((u) => Array.from(u)));
+  const normalised = (data: Uint8Array) =>
+    annexB((splitAnnexB(data) ?? []).map((u) => Array.from(u)));
 
   it('round trip restores key, delta and multi-slice frames', async () => {
     for (const [data, type] of [
@@ -180,8 +193,16 @@ describe('FrameCryptor with H.264', () => {
     const plaintext = Uint8Array.from(sliceData(120, 5));
     // GCM is a stream cipher, so encrypting zeros under the same key, KID and CTR gives the
     // keystream, and plaintext bytes equal to it encrypt to zeros.
-    const context = new SFrameContext({ cipherSuite: MEDIA_CIPHER_SUITE, baseKey: KEY, kid: wireKid(1n, 0) });
-    const zeros = context.encrypt({ ctr: 0n, metadata: new Uint8Array(0), plaintext: new Uint8Array(120) });
+    const context = new SFrameContext({
+      cipherSuite: MEDIA_CIPHER_SUITE,
+      baseKey: KEY,
+      kid: wireKid(1n, 0),
+    });
+    const zeros = context.encrypt({
+      ctr: 0n,
+      metadata: new Uint8Array(0),
+      plaintext: new Uint8Array(120),
+    });
     const keystream = zeros.subarray(2, 122); // after the 2-byte header (wire KID 16, CTR 0)
     const forced = [
       [10, [0, 0, 1]],

@@ -65,7 +65,9 @@ async function encryptFrames(sender: FrameCryptor, count: number, seed: number) 
 
 describe('ratchetBaseKey', () => {
   it('matches HKDF-SHA256 with the ratchet label', () => {
-    const expected = new Uint8Array(hkdfSync('sha256', KEY, new Uint8Array(0), 'SFrame 1.0 Ratchet', 32));
+    const expected = new Uint8Array(
+      hkdfSync('sha256', KEY, new Uint8Array(0), 'SFrame 1.0 Ratchet', 32),
+    );
     expect(ratchetBaseKey(KEY)).toEqual(expected);
   });
 });
@@ -86,7 +88,14 @@ describe('KeyRing ratchet', () => {
     const after = await encryptFrames(sender, 6, 50);
 
     // The newer epoch arrives first and two frames of the old epoch are still in flight.
-    const arrival = [...before.slice(0, 4), after[0], before[4], after[1], before[5], ...after.slice(2)];
+    const arrival = [
+      ...before.slice(0, 4),
+      after[0],
+      before[4],
+      after[1],
+      before[5],
+      ...after.slice(2),
+    ];
     for (const entry of arrival) {
       if (entry === undefined) throw new Error('Missing frame');
       expect(await receiver.process(entry.frame)).toEqual({ status: 'processed' });

@@ -34,7 +34,11 @@ describe('SFrameContext WebCrypto path', () => {
     for (const suite of SUITES) {
       const context = contextFor(suite);
       for (const length of LENGTHS) {
-        const params = { ctr: BigInt(length) * 977n, metadata: METADATA, plaintext: bytes(length, suite) };
+        const params = {
+          ctr: BigInt(length) * 977n,
+          metadata: METADATA,
+          plaintext: bytes(length, suite),
+        };
         const noble = context.encrypt(params);
         const webCrypto = await context.encryptAsync(params);
         expect(webCrypto, `suite ${suite}, ${length} bytes`).toEqual(noble);
@@ -50,7 +54,10 @@ describe('SFrameContext WebCrypto path', () => {
         const plaintext = bytes(length, length);
         const fromNoble = sender.encrypt({ ctr: 5n, metadata: METADATA, plaintext });
         const fromWebCrypto = await sender.encryptAsync({ ctr: 6n, metadata: METADATA, plaintext });
-        const viaWebCrypto = await receiver.decryptAsync({ metadata: METADATA, ciphertext: fromNoble });
+        const viaWebCrypto = await receiver.decryptAsync({
+          metadata: METADATA,
+          ciphertext: fromNoble,
+        });
         const viaNoble = receiver.decrypt({ metadata: METADATA, ciphertext: fromWebCrypto });
         expect(viaWebCrypto.plaintext, `suite ${suite}, ${length} bytes`).toEqual(plaintext);
         expect(viaNoble.plaintext, `suite ${suite}, ${length} bytes`).toEqual(plaintext);

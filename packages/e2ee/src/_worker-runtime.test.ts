@@ -88,15 +88,15 @@ describe('WorkerRuntime', () => {
   });
 
   it('keeps frame order across AES paths', async () => {
-    const sender = new WorkerRuntime(() => undefined, fakeClock());
-    const receiver = new WorkerRuntime(() => undefined, fakeClock());
+    // Payloads of 1024 bytes and more go through WebCrypto, smaller ones through noble.
+    const sender = new WorkerRuntime(() => undefined, fakeClock(), 1024);
+    const receiver = new WorkerRuntime(() => undefined, fakeClock(), 1024);
     const videoKeys = (operation: KeyEntry['operation']): KeyEntry[] => [
       { operation, kind: 'video', kid: 1, baseKey: KEY },
     ];
     sender.handleMessage({ type: 'set-keys', keys: videoKeys('encrypt') });
     receiver.handleMessage({ type: 'set-keys', keys: videoKeys('decrypt') });
 
-    // Small frames take the synchronous noble path and large ones WebCrypto's promises.
     const sizes = [8000, 100, 30_000, 60, 2000, 300, 50_000, 10];
     const originals = sizes.map((length, index) => {
       const bytes = Uint8Array.from({ length }, (_, i) => (i + index) & 0xff);
@@ -104,7 +104,9 @@ describe('WorkerRuntime', () => {
     });
     const expected = originals.map((frame) => new Uint8Array(frame.data.slice(0)));
     const encrypted = await runFrames(sender, { operation: 'encrypt', kind: 'video' }, originals);
-    const ctrs = encrypted.map((frame) => decodeSFrameHeader(new Uint8Array(frame.data).subarray(3)).ctr);
+    const ctrs = encrypted.map(
+      (frame) => decodeSFrameHeader(new Uint8Array(frame.data).subarray(3)).ctr,
+    );
     const decrypted = await runFrames(receiver, { operation: 'decrypt', kind: 'video' }, encrypted);
 
     expect(ctrs).toEqual(sizes.map((_, index) => BigInt(index)));
@@ -114,9 +116,13 @@ describe('WorkerRuntime', () => {
   it('ratchet request moves encrypt keys to the next epoch', async () => {
     const runtime = new WorkerRuntime(() => undefined, fakeClock());
     runtime.handleMessage({ type: 'set-keys', keys: keysFor('encrypt') });
-    const [before] = await runFrames(runtime, { operation: 'encrypt', kind: 'audio' }, [opusFrame(1)]);
+    const [before] = await runFrames(runtime, { operation: 'encrypt', kind: 'audio' }, [
+      opusFrame(1),
+    ]);
     runtime.handleMessage({ type: 'ratchet', kind: 'audio' });
-    const [after] = await runFrames(runtime, { operation: 'encrypt', kind: 'audio' }, [opusFrame(2)]);
+    const [after] = await runFrames(runtime, { operation: 'encrypt', kind: 'audio' }, [
+      opusFrame(2),
+    ]);
     if (before === undefined || after === undefined) throw new Error('Missing frame');
 
     // Opus keeps its first byte in clear, and the SFrame header follows it.

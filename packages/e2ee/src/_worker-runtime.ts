@@ -47,9 +47,16 @@ export class WorkerRuntime {
   };
   private readonly notifier: DropNotifier;
 
+  /**
+   * @param post - Sends a response to the page.
+   * @param clock - Timer functions, injected by tests.
+   * @param webCryptoMinBytes - Smallest frame payload for the WebCrypto AES path, as
+   *   `FrameCryptorOptions.webCryptoMinBytes`.
+   */
   constructor(
     private readonly post: (response: WorkerResponse) => void,
     private readonly clock?: NotifierClock,
+    private readonly webCryptoMinBytes?: number,
   ) {
     this.notifier = new DropNotifier(post, clock);
   }
@@ -143,6 +150,9 @@ export class WorkerRuntime {
       counters: this.stats[operation][kind],
       ...(requestKeyFrame ? { requestKeyFrame } : {}),
       ...(clock ? { now: () => clock.now() } : {}),
+      ...(this.webCryptoMinBytes === undefined
+        ? {}
+        : { webCryptoMinBytes: this.webCryptoMinBytes }),
     });
   }
 }

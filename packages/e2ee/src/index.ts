@@ -41,4 +41,5 @@ export {
   type ClearPrefixCodec,
 } from './media.js';
 export { MEDIA_CIPHER_SUITE } from './_key-ring.js';
+export { WEBCRYPTO_MIN_BYTES } from './_frame-cryptor.js';
 export type * from './worker-protocol.js';

@@ -39,9 +39,9 @@ export type WorkerRequest =
    */
   | { type: 'set-keys'; keys: KeyEntry[] }
   /**
-   * Moves the encrypt key of `kind` (both kinds when absent) to its next ratchet epoch: the base
+   * Moves the encrypt key of `kind` (both kinds when absent) to its next ratchet epoch. The base
    * key ratchets with HKDF, the epoch in the low 4 bits of the KID goes up by one and the CTR
-   * restarts at 0. Receivers follow when they see the new epoch, and keep the previous one for
+   * restarts at 0. Receivers follow when they see the new epoch and keep the previous one for
    * 2 s. The worker also ratchets on its own every 2^16 frames of a key.
    */
   | { type: 'ratchet'; kind?: MediaKind }
