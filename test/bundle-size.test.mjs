@@ -20,9 +20,10 @@ const budgets = [
     maxBytes: 60 * KIB,
   },
   {
+    // 15.6 KiB with the WebCrypto AES path, H.264 NAL handling and the key ratchet.
     name: 'E2EE worker',
     match: (file) => file === 'porchlight-e2ee-worker.js',
-    maxBytes: 15 * KIB,
+    maxBytes: 17 * KIB,
   },
 ];
 
