@@ -111,9 +111,6 @@ function nextEpoch(keyId: bigint, from: EpochKey, steps: number): EpochKey {
   return createEpoch(keyId, from.epoch + steps, baseKey);
 }
 
-// Wire KIDs shift the set-keys KID left by EPOCH_BITS, so it must leave room in 64 bits.
-const MAX_KEY_ID = Number.MAX_SAFE_INTEGER;
-
 function validateEntry(entry: unknown, index: number): KeyEntry {
   const name = `keys[${index}]`;
   if (typeof entry !== 'object' || entry === null) {
@@ -126,7 +123,8 @@ function validateEntry(entry: unknown, index: number): KeyEntry {
   if (kind !== 'audio' && kind !== 'video') {
     throw new TypeError(`Expected "${name}.kind" to be 'audio' or 'video'`);
   }
-  if (typeof kid !== 'number' || !Number.isSafeInteger(kid) || kid < 0 || kid > MAX_KEY_ID) {
+  // Safe integers stay below 2^53, so shifted left by EPOCH_BITS they still fit in 64 bits.
+  if (typeof kid !== 'number' || !Number.isSafeInteger(kid) || kid < 0) {
     throw new RangeError(`Expected "${name}.kid" to be a non-negative safe integer: got ${kid}`);
   }
   if (!(baseKey instanceof Uint8Array)) {
