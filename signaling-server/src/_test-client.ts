@@ -1,10 +1,11 @@
 // Test helpers: start the built relay as a child process and talk to it with queued clients.
 // Only *.test.ts files import this module.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
+  hostAuthMessage,
   PROTOCOL_VERSION,
   parseServerMessage,
   type ClientMessage,
@@ -114,9 +115,24 @@ export async function startRelayProcess(
   };
 }
 
-/** Returns a fresh random room id, so that tests sharing one relay never meet. */
+/** Identity secret keys of the rooms made by {@link randomRoom}, by room id. */
+const roomSecretKeys = new Map<string, Uint8Array>();
+
+/**
+ * Returns a fresh room id, the public half of a new Ed25519 key pair, so that tests sharing one
+ * relay never meet. {@link TestClient.join} signs with the secret half when joining as host.
+ */
 export function randomRoom(): string {
-  return randomBytes(12).toString('base64url');
+  const { secretKey, publicKey } = ed25519.keygen();
+  const room = Buffer.from(publicKey).toString('base64url');
+  roomSecretKeys.set(room, secretKey);
+  return room;
+}
+
+/** Signs a host's `welcome.challenge` for `room` with `secretKey`, in unpadded base64url. */
+export function signChallenge(secretKey: Uint8Array, challenge: string, room: string): string {
+  const message = hostAuthMessage(Buffer.from(challenge, 'base64url'), room);
+  return Buffer.from(ed25519.sign(message, secretKey)).toString('base64url');
 }
 
 type MessageOf<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
@@ -165,7 +181,10 @@ export class TestClient {
     });
   }
 
-  /** Opens a connection, sends a v1 `hello` and waits for `welcome`. */
+  /**
+   * Opens a connection, sends a v1 `hello` and waits for `welcome`. A host then signs the
+   * challenge with the key {@link randomRoom} made for `room` and waits for `authenticated`.
+   */
   static async join(
     url: string,
     role: Role,
@@ -174,7 +193,15 @@ export class TestClient {
   ): Promise<TestClient> {
     const client = await TestClient.connect(url, options);
     client.send({ type: 'hello', version: PROTOCOL_VERSION, role, room });
-    await client.next('welcome');
+    const welcome = await client.next('welcome');
+    if (role === 'host') {
+      const secretKey = roomSecretKeys.get(room);
+      if (secretKey === undefined || welcome.challenge === undefined) {
+        throw new Error(`Cannot authenticate as host of ${room}: no key or no challenge`);
+      }
+      client.send({ type: 'authenticate', signature: signChallenge(secretKey, welcome.challenge, room) });
+      await client.next('authenticated');
+    }
     return client;
   }
 

@@ -45,6 +45,8 @@ export class Connection implements Peer {
   address: string | undefined;
   private readonly bucket: TokenBucket;
   private rateLimitedInARow = 0;
+  /** A host's unanswered `welcome.challenge`; the host joins its room once it signs it. */
+  authChallenge: Buffer | undefined;
 
   constructor(
     readonly socket: WebSocket,

@@ -1,6 +1,13 @@
 import { CloseCode, ID_PATTERN, PROTOCOL_VERSION } from '@porchlight/protocol';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { randomRoom, startRelayProcess, TestClient, type RelayProcess } from './_test-client.js';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import {
+  randomRoom,
+  signChallenge,
+  startRelayProcess,
+  TestClient,
+  type RelayProcess,
+} from './_test-client.js';
 
 let relay: RelayProcess;
 
@@ -22,6 +29,8 @@ describe('hello', () => {
 
     const welcomeA = await first.next('welcome');
     const welcomeB = await second.next('welcome');
+    expect(welcomeA.challenge).toBeUndefined();
+    expect(welcomeB.challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(welcomeA.version).toBe(PROTOCOL_VERSION);
     expect(welcomeA.connectionId).toMatch(ID_PATTERN);
     expect(welcomeB.connectionId).toMatch(ID_PATTERN);
@@ -55,6 +64,26 @@ describe('hello', () => {
     expect(error.code).toBe('hello-required');
     expect(error.message).toContain('"room"');
     expect((await client.closed).code).toBe(4001);
+  });
+
+  test('room that is no public key closes with 4001', async () => {
+    // 43 canonical base64url characters, but not all of them decode to a curve point.
+    const notOnCurve = findRoomOffCurve();
+    const rooms = [
+      Buffer.alloc(24).toString('base64url'),
+      `${randomRoom().slice(0, 42)}B`,
+      notOnCurve,
+    ];
+    for (const role of ['host', 'visitor'] as const) {
+      for (const room of rooms) {
+        const client = await TestClient.connect(relay.url);
+        client.send({ type: 'hello', version: PROTOCOL_VERSION, role, room });
+        const error = await client.next('error');
+        expect(error.code, room).toBe('hello-required');
+        expect(error.message, room).toContain('"room"');
+        expect((await client.closed).code, room).toBe(CloseCode.helloRequired);
+      }
+    }
   });
 
   test('binary first frame closes with 4001', async () => {
@@ -97,6 +126,99 @@ describe('hello', () => {
     client.send({ type: 'set-presence', status: 'available' });
     expect((await client.next('error')).code).toBe('not-allowed');
     await client.close();
+  });
+});
+
+/** Returns a canonical 43-character room id that is not an Ed25519 point. */
+function findRoomOffCurve(): string {
+  for (let i = 0; ; i++) {
+    const bytes = Buffer.alloc(32);
+    bytes.writeUInt32BE(i);
+    try {
+      ed25519.Point.fromBytes(bytes);
+    } catch {
+      return bytes.toString('base64url');
+    }
+  }
+}
+
+/** Opens a host connection for `room` and returns it with its challenge. */
+async function helloAsHost(room: string): Promise<{ client: TestClient; challenge: string }> {
+  const client = await TestClient.connect(relay.url);
+  client.send({ type: 'hello', version: PROTOCOL_VERSION, role: 'host', room });
+  const { challenge } = await client.next('welcome');
+  if (challenge === undefined) throw new Error('Host welcome carried no challenge');
+  return { client, challenge };
+}
+
+async function expectAuthFailed(client: TestClient): Promise<void> {
+  expect((await client.next('error')).code).toBe('auth-failed');
+  expect((await client.closed).code).toBe(CloseCode.authFailed);
+}
+
+describe('host authentication', () => {
+  test('signed challenge joins the room', async () => {
+    const { secretKey, publicKey } = ed25519.keygen();
+    const room = Buffer.from(publicKey).toString('base64url');
+    const { client, challenge } = await helloAsHost(room);
+    client.send({ type: 'authenticate', signature: signChallenge(secretKey, challenge, room) });
+    await client.next('authenticated');
+
+    client.send({ type: 'set-presence', status: 'available' });
+    const visitor = await TestClient.join(relay.url, 'visitor', room);
+    expect((await visitor.next('presence')).status).toBe('available');
+    await visitor.close();
+    await client.close();
+  });
+
+  test('signature by another key fails', async () => {
+    const room = randomRoom();
+    const { client, challenge } = await helloAsHost(room);
+    const stranger = ed25519.keygen().secretKey;
+    client.send({ type: 'authenticate', signature: signChallenge(stranger, challenge, room) });
+    await expectAuthFailed(client);
+  });
+
+  test('replayed signature fails', async () => {
+    const { secretKey, publicKey } = ed25519.keygen();
+    const room = Buffer.from(publicKey).toString('base64url');
+    const first = await helloAsHost(room);
+    const second = await helloAsHost(room);
+    expect(second.challenge).not.toBe(first.challenge);
+
+    // A signature made for the first connection's challenge is replayed on the second.
+    const signature = signChallenge(secretKey, first.challenge, room);
+    second.client.send({ type: 'authenticate', signature });
+    await expectAuthFailed(second.client);
+    first.client.send({ type: 'authenticate', signature });
+    await first.client.next('authenticated');
+    await first.client.close();
+  });
+
+  test('signature for another room fails', async () => {
+    const { secretKey, publicKey } = ed25519.keygen();
+    const room = Buffer.from(publicKey).toString('base64url');
+    const { client, challenge } = await helloAsHost(room);
+    client.send({ type: 'authenticate', signature: signChallenge(secretKey, challenge, 'x') });
+    await expectAuthFailed(client);
+  });
+
+  test('message before authenticate fails', async () => {
+    const room = randomRoom();
+    const { client } = await helloAsHost(room);
+    client.send({ type: 'set-presence', status: 'available' });
+    await expectAuthFailed(client);
+
+    // The unauthenticated host never reached the room, so visitors still see it offline.
+    const visitor = await TestClient.join(relay.url, 'visitor', room);
+    expect((await visitor.next('presence')).status).toBe('offline');
+    await visitor.close();
+  });
+
+  test('malformed signature fails', async () => {
+    const { client } = await helloAsHost(randomRoom());
+    client.send({ type: 'authenticate', signature: 'AAAA' });
+    await expectAuthFailed(client);
   });
 });
 

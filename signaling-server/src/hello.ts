@@ -1,5 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import {
   CloseCode,
+  hostAuthMessage,
   PROTOCOL_VERSION,
   parseClientMessage,
   type ErrorCode,
@@ -35,7 +38,71 @@ export function checkHello(frame: string | undefined): HelloResult {
     return helloRequired(`Expected a hello message first: got "${message.type}"`);
   }
   if (message.version !== PROTOCOL_VERSION) return unsupportedVersion(message.version);
+  if (decodeRoomKey(message.room) === undefined) {
+    return helloRequired('Expected a valid hello message: "room" is not an Ed25519 public key');
+  }
   return { ok: true, hello: message };
+}
+
+/** Returns a fresh 32-byte challenge for a host's `authenticate`. */
+export function createChallenge(): Buffer {
+  return randomBytes(32);
+}
+
+/** The outcome of a host's first frame after `welcome`. */
+export type AuthResult =
+  | { ok: true }
+  | { ok: false; code: 'auth-failed'; message: string; closeCode: number; closeReason: string };
+
+/**
+ * Checks that a host's frame after `welcome` is an `authenticate` whose signature verifies
+ * (RFC 8032, strict encoding) over {@link hostAuthMessage} of this connection's challenge and
+ * room, with the room id as the public key. Anything else fails with `auth-failed` (close 4003).
+ */
+export function checkAuthenticate(
+  frame: string | undefined,
+  challenge: Uint8Array,
+  room: string,
+): AuthResult {
+  const result = parseClientMessage(frame);
+  if (!result.ok || result.message.type !== 'authenticate') {
+    const got = result.ok ? `"${result.message.type}"` : 'an invalid message';
+    return authFailed(`Expected authenticate before anything else: got ${got}`);
+  }
+  const publicKey = decodeRoomKey(room);
+  const signature = Buffer.from(result.message.signature, 'base64url');
+  let valid = false;
+  try {
+    const message = hostAuthMessage(challenge, room);
+    valid = publicKey !== undefined && ed25519.verify(signature, message, publicKey, { zip215: false });
+  } catch {
+    valid = false;
+  }
+  if (!valid) return authFailed('Authentication failed: the signature does not match the room');
+  return { ok: true };
+}
+
+/** Decodes a room id to the Ed25519 public key it names, or undefined when it is none. */
+function decodeRoomKey(room: string): Uint8Array | undefined {
+  const bytes = Buffer.from(room, 'base64url');
+  // Buffer decoding is lenient, so the round trip rejects any text that is not canonical.
+  if (bytes.length !== 32 || bytes.toString('base64url') !== room) return undefined;
+  try {
+    ed25519.Point.fromBytes(bytes);
+  } catch {
+    return undefined;
+  }
+  return new Uint8Array(bytes);
+}
+
+function authFailed(message: string): AuthResult {
+  return {
+    ok: false,
+    code: 'auth-failed',
+    message,
+    closeCode: CloseCode.authFailed,
+    closeReason: 'authentication failed',
+  };
 }
 
 function peekHelloVersion(frame: string): number | undefined {

@@ -9,7 +9,7 @@ import {
 } from '@porchlight/protocol';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { Connection, createId, type ConnectionLimits } from './connection.js';
-import { checkHello } from './hello.js';
+import { checkAuthenticate, checkHello, createChallenge } from './hello.js';
 import { AddressCounter, clientAddress } from './limits.js';
 import { createRoomHasher, stderrLogger, type RelayLogger } from './log.js';
 import { createRelayMetrics, type RejectionReason } from './metrics.js';
@@ -209,6 +209,11 @@ export function createRelay(options: RelayOptions = {}): Relay {
     safeLog({ event: 'connection-opened', connectionId: connection.id });
 
     connection.helloTimer = setTimeout(() => {
+      if (connection.authChallenge !== undefined) {
+        const text = `No authenticate received within ${helloTimeoutMs} ms`;
+        connection.rejectAndClose('auth-failed', text, CloseCode.authFailed, 'auth timeout');
+        return;
+      }
       connection.rejectAndClose(
         'hello-required',
         `No hello received within ${helloTimeoutMs} ms`,
@@ -241,6 +246,10 @@ export function createRelay(options: RelayOptions = {}): Relay {
     if (!connection.admitMessage()) return;
     const frame = isBinary ? undefined : rawDataToText(data);
 
+    if (connection.authChallenge !== undefined) {
+      onAuthMessage(connection, frame);
+      return;
+    }
     const room = connection.room;
     if (room === undefined) {
       onFirstMessage(connection, frame);
@@ -268,8 +277,36 @@ export function createRelay(options: RelayOptions = {}): Relay {
       return;
     }
 
-    clearTimeout(connection.helloTimer);
     const { role, room: roomId } = result.hello;
+    connection.roomId = roomId;
+    if (role === 'host') {
+      // The hello timer keeps running: a host must also authenticate within that time.
+      connection.authChallenge = createChallenge();
+      const challenge = connection.authChallenge.toString('base64url');
+      const connectionId = connection.id;
+      connection.send({ type: 'welcome', version: PROTOCOL_VERSION, connectionId, challenge });
+      return;
+    }
+    clearTimeout(connection.helloTimer);
+    connection.send({ type: 'welcome', version: PROTOCOL_VERSION, connectionId: connection.id });
+    joinRoom(connection, roomId, role);
+  }
+
+  function onAuthMessage(connection: Connection, frame: string | undefined): void {
+    const { authChallenge, roomId } = connection;
+    if (authChallenge === undefined || roomId === undefined) return;
+    const result = checkAuthenticate(frame, authChallenge, roomId);
+    if (!result.ok) {
+      connection.rejectAndClose(result.code, result.message, result.closeCode, result.closeReason);
+      return;
+    }
+    clearTimeout(connection.helloTimer);
+    connection.authChallenge = undefined;
+    connection.send({ type: 'authenticated' });
+    joinRoom(connection, roomId, 'host');
+  }
+
+  function joinRoom(connection: Connection, roomId: string, role: 'host' | 'visitor'): void {
     let room = rooms.get(roomId);
     if (room === undefined) {
       room = new Room(roomContext);
@@ -277,9 +314,6 @@ export function createRelay(options: RelayOptions = {}): Relay {
       metrics.rooms.set(rooms.size);
     }
     connection.room = room;
-    connection.roomId = roomId;
-
-    connection.send({ type: 'welcome', version: PROTOCOL_VERSION, connectionId: connection.id });
     const roomHash = hashRoom(roomId);
     safeLog({ event: 'hello-accepted', connectionId: connection.id, role, roomHash });
     room.join(connection, role);

@@ -20,13 +20,36 @@ export {
 export { decodeSFrameHeader, encodeSFrameHeader, type SFrameHeader } from './_header.js';
 export { SFrameError, type SFrameErrorCode } from './errors.js';
 export {
+  agreeAsHost,
+  agreeAsVisitor,
   CALL_KIDS,
-  deriveCallKeys,
+  fingerprintsFromSdp,
   generateKeyShare,
+  generateVisitorKeyShare,
+  MLKEM768_CIPHERTEXT_LENGTH,
+  MLKEM768_ENCAPSULATION_KEY_LENGTH,
+  signTranscript,
+  verifyTranscript,
   type CallRole,
-  type DeriveCallKeysParams,
+  type CallSecrets,
+  type HostAgreement,
+  type HostAgreementParams,
   type KeyShare,
+  type TranscriptContext,
+  type VisitorAgreementParams,
+  type VisitorKeyShare,
 } from './keys.js';
+export {
+  generateIdentityKeyPair,
+  identityFromSecretKey,
+  isRoomId,
+  publicKeyFromRoomId,
+  ROOM_ID_LENGTH,
+  roomIdFromPublicKey,
+  SIGNATURE_LENGTH,
+  verifyWithRoomId,
+  type CallIdentity,
+} from './identity.js';
 export { fromBase64Url, toBase64Url } from './base64url.js';
 export {
   clearPrefixLength,

@@ -3,37 +3,50 @@ import { bytesToHex } from '@noble/ciphers/utils.js';
 import { describe, expect, it } from 'vitest';
 import { fromBase64Url, toBase64Url } from './base64url.js';
 import {
+  generateIdentityKeyPair,
+  identityFromSecretKey,
+  roomIdFromPublicKey,
+} from './identity.js';
+import {
+  agreeAsHost,
+  agreeAsVisitor,
   CALL_KIDS,
-  deriveCallKeys,
+  fingerprintsFromSdp,
   generateKeyShare,
-  type CallRole,
-  type KeyShare,
+  generateVisitorKeyShare,
+  signTranscript,
+  verifyTranscript,
+  type TranscriptContext,
 } from './keys.js';
 import type { KeyEntry } from './worker-protocol.js';
 
-function deriveAs(role: CallRole, own: KeyShare, peer: KeyShare, room = 'r', version = 1) {
-  const peerPublicKey = peer.publicKey;
-  return deriveCallKeys({ role, ...own, peerPublicKey, room, protocolVersion: version });
+const VISITOR_FINGERPRINTS = 'sha-256 AA:BB:CC';
+const HOST_FINGERPRINTS = 'sha-256 DD:EE:FF';
+
+function context(room: string, protocolVersion = 1): TranscriptContext {
+  return {
+    room,
+    protocolVersion,
+    visitorFingerprints: VISITOR_FINGERPRINTS,
+    hostFingerprints: HOST_FINGERPRINTS,
+  };
 }
 
-function derivePair(room = 'room-1', protocolVersion = 1) {
-  const visitor = generateKeyShare();
-  const host = generateKeyShare();
-  const visitorKeys = deriveCallKeys({
-    role: 'visitor',
-    ...visitor,
-    peerPublicKey: host.publicKey,
-    room,
-    protocolVersion,
+/** Runs both halves of the agreement honestly. */
+function agreePair(room = 'room-1', protocolVersion = 1) {
+  const share = generateVisitorKeyShare();
+  const host = agreeAsHost({
+    ...context(room, protocolVersion),
+    visitorX25519: share.x25519.publicKey,
+    mlkemEncapsulationKey: share.mlkem.encapsulationKey,
   });
-  const hostKeys = deriveCallKeys({
-    role: 'host',
-    ...host,
-    peerPublicKey: visitor.publicKey,
-    room,
-    protocolVersion,
+  const visitor = agreeAsVisitor({
+    ...context(room, protocolVersion),
+    share,
+    hostX25519: host.x25519PublicKey,
+    mlkemCiphertext: host.mlkemCiphertext,
   });
-  return { visitor, host, visitorKeys, hostKeys };
+  return { share, host, hostSecrets: host.secrets, visitorSecrets: visitor };
 }
 
 function find(keys: KeyEntry[], operation: KeyEntry['operation'], kind: KeyEntry['kind']) {
@@ -56,118 +69,172 @@ describe('generateKeyShare', () => {
   });
 });
 
-describe('deriveCallKeys', () => {
+describe('generateVisitorKeyShare', () => {
+  it('returns ML-KEM-768 and X25519 keys', () => {
+    const share = generateVisitorKeyShare();
+    expect(share.mlkem.encapsulationKey).toHaveLength(1184);
+    expect(share.mlkem.decapsulationKey).toHaveLength(2400);
+    expect(share.x25519.publicKey).toEqual(x25519.getPublicKey(share.x25519.privateKey));
+  });
+});
+
+describe('hybrid agreement', () => {
   it('both sides derive matching pairs', () => {
-    const { visitorKeys, hostKeys } = derivePair();
+    const { visitorSecrets, hostSecrets } = agreePair();
     for (const kind of ['audio', 'video'] as const) {
-      expect(find(visitorKeys, 'encrypt', kind).baseKey).toEqual(
-        find(hostKeys, 'decrypt', kind).baseKey,
+      expect(find(visitorSecrets.keys, 'encrypt', kind).baseKey).toEqual(
+        find(hostSecrets.keys, 'decrypt', kind).baseKey,
       );
-      expect(find(hostKeys, 'encrypt', kind).baseKey).toEqual(
-        find(visitorKeys, 'decrypt', kind).baseKey,
+      expect(find(hostSecrets.keys, 'encrypt', kind).baseKey).toEqual(
+        find(visitorSecrets.keys, 'decrypt', kind).baseKey,
       );
     }
   });
 
+  it('both sides share chat key, SAS and transcript', () => {
+    const { visitorSecrets, hostSecrets } = agreePair();
+    expect(visitorSecrets.chat).toHaveLength(32);
+    expect(visitorSecrets.chat).toEqual(hostSecrets.chat);
+    expect(visitorSecrets.sas).toMatch(/^\d{3} \d{3}$/);
+    expect(visitorSecrets.sas).toBe(hostSecrets.sas);
+    expect(visitorSecrets.transcriptHash).toEqual(hostSecrets.transcriptHash);
+  });
+
   it('fixed KIDs per direction', () => {
-    const { visitorKeys, hostKeys } = derivePair();
-    expect(find(visitorKeys, 'encrypt', 'audio').kid).toBe(0);
-    expect(find(visitorKeys, 'encrypt', 'video').kid).toBe(1);
-    expect(find(hostKeys, 'encrypt', 'audio').kid).toBe(2);
-    expect(find(hostKeys, 'encrypt', 'video').kid).toBe(3);
-    expect(find(hostKeys, 'decrypt', 'video').kid).toBe(CALL_KIDS['visitor-to-host'].video);
-    expect(find(visitorKeys, 'decrypt', 'audio').kid).toBe(CALL_KIDS['host-to-visitor'].audio);
-  });
-
-  it('gives four distinct 32-byte keys per side', () => {
-    const { visitorKeys } = derivePair();
-    expect(visitorKeys).toHaveLength(4);
-    const hexKeys = new Set(visitorKeys.map((key) => bytesToHex(key.baseKey)));
-    expect(hexKeys.size).toBe(4);
-    for (const key of visitorKeys) expect(key.baseKey).toHaveLength(32);
-  });
-
-  it('different rooms give different keys', () => {
-    const visitor = generateKeyShare();
-    const host = generateKeyShare();
-    const derive = (room: string) => deriveAs('visitor', visitor, host, room);
-    expect(bytesToHex(find(derive('a'), 'encrypt', 'audio').baseKey)).not.toBe(
-      bytesToHex(find(derive('b'), 'encrypt', 'audio').baseKey),
+    const { visitorSecrets, hostSecrets } = agreePair();
+    expect(find(visitorSecrets.keys, 'encrypt', 'audio').kid).toBe(0);
+    expect(find(visitorSecrets.keys, 'encrypt', 'video').kid).toBe(1);
+    expect(find(hostSecrets.keys, 'encrypt', 'audio').kid).toBe(2);
+    expect(find(hostSecrets.keys, 'encrypt', 'video').kid).toBe(3);
+    expect(find(hostSecrets.keys, 'decrypt', 'video').kid).toBe(CALL_KIDS['visitor-to-host'].video);
+    expect(find(visitorSecrets.keys, 'decrypt', 'audio').kid).toBe(
+      CALL_KIDS['host-to-visitor'].audio,
     );
   });
 
-  it('different protocol versions give different keys', () => {
-    const visitor = generateKeyShare();
-    const host = generateKeyShare();
-    const derive = (version: number) => deriveAs('visitor', visitor, host, 'r', version);
-    expect(bytesToHex(find(derive(1), 'encrypt', 'video').baseKey)).not.toBe(
-      bytesToHex(find(derive(2), 'encrypt', 'video').baseKey),
-    );
+  it('gives distinct 32-byte keys per side', () => {
+    const { visitorSecrets } = agreePair();
+    expect(visitorSecrets.keys).toHaveLength(4);
+    const hexKeys = new Set(visitorSecrets.keys.map((key) => bytesToHex(key.baseKey)));
+    hexKeys.add(bytesToHex(visitorSecrets.chat));
+    expect(hexKeys.size).toBe(5);
+    for (const key of visitorSecrets.keys) expect(key.baseKey).toHaveLength(32);
   });
 
-  it('different key shares give different keys', () => {
-    const first = derivePair();
-    const second = derivePair();
-    expect(bytesToHex(find(first.visitorKeys, 'encrypt', 'audio').baseKey)).not.toBe(
-      bytesToHex(find(second.visitorKeys, 'encrypt', 'audio').baseKey),
-    );
+  it('binds room, version and fingerprints', () => {
+    const share = generateVisitorKeyShare();
+    const host = agreeAsHost({
+      ...context('a'),
+      visitorX25519: share.x25519.publicKey,
+      mlkemEncapsulationKey: share.mlkem.encapsulationKey,
+    });
+    const reply = { share, hostX25519: host.x25519PublicKey, mlkemCiphertext: host.mlkemCiphertext };
+    const honest = agreeAsVisitor({ ...context('a'), ...reply });
+    const variants = [
+      agreeAsVisitor({ ...context('b'), ...reply }),
+      agreeAsVisitor({ ...context('a', 2), ...reply }),
+      agreeAsVisitor({ ...context('a'), ...reply, visitorFingerprints: 'sha-256 00' }),
+      agreeAsVisitor({ ...context('a'), ...reply, hostFingerprints: 'sha-256 00' }),
+    ];
+    expect(bytesToHex(honest.transcriptHash)).toBe(bytesToHex(host.secrets.transcriptHash));
+    for (const variant of variants) {
+      expect(bytesToHex(variant.transcriptHash)).not.toBe(bytesToHex(honest.transcriptHash));
+      expect(bytesToHex(variant.chat)).not.toBe(bytesToHex(honest.chat));
+    }
   });
 
-  it('swapped roles do not match', () => {
-    const visitor = generateKeyShare();
-    const host = generateKeyShare();
-    const asVisitor = deriveAs('visitor', visitor, host);
-    const alsoVisitor = deriveAs('visitor', host, visitor);
-    expect(bytesToHex(find(asVisitor, 'encrypt', 'audio').baseKey)).not.toBe(
-      bytesToHex(find(alsoVisitor, 'decrypt', 'audio').baseKey),
+  it('different runs give different keys', () => {
+    const first = agreePair();
+    const second = agreePair();
+    expect(bytesToHex(find(first.visitorSecrets.keys, 'encrypt', 'audio').baseKey)).not.toBe(
+      bytesToHex(find(second.visitorSecrets.keys, 'encrypt', 'audio').baseKey),
     );
   });
 
   it('rejects an all-zero shared secret', () => {
-    const share = generateKeyShare();
+    const share = generateVisitorKeyShare();
     // The all-zero point and the point of order 2 (u = 1) give an all-zero X25519 output.
     const orderTwoPoint = new Uint8Array(32);
     orderTwoPoint[0] = 1;
-    const lowOrderPoints = [new Uint8Array(32), orderTwoPoint];
-    for (const peerPublicKey of lowOrderPoints) {
+    for (const visitorX25519 of [new Uint8Array(32), orderTwoPoint]) {
       expect(() =>
-        deriveCallKeys({ role: 'host', ...share, peerPublicKey, room: 'r', protocolVersion: 1 }),
+        agreeAsHost({
+          ...context('r'),
+          visitorX25519,
+          mlkemEncapsulationKey: share.mlkem.encapsulationKey,
+        }),
       ).toThrow(/all-zero shared secret/);
     }
   });
 
-  it('rejects mismatched public key', () => {
-    const share = generateKeyShare();
-    const other = generateKeyShare();
-    expect(() =>
-      deriveCallKeys({
-        role: 'host',
-        privateKey: share.privateKey,
-        publicKey: other.publicKey,
-        peerPublicKey: other.publicKey,
-        room: 'r',
-        protocolVersion: 1,
-      }),
-    ).toThrow(/"publicKey" does not match/);
+  it('rejects invalid parameters by name', () => {
+    const share = generateVisitorKeyShare();
+    const valid = {
+      ...context('r'),
+      visitorX25519: share.x25519.publicKey,
+      mlkemEncapsulationKey: share.mlkem.encapsulationKey,
+    };
+    const notBytes = 'x' as unknown as Uint8Array;
+    expect(() => agreeAsHost({ ...valid, visitorX25519: new Uint8Array(31) })).toThrow(
+      /"visitorX25519"/,
+    );
+    expect(() => agreeAsHost({ ...valid, mlkemEncapsulationKey: notBytes })).toThrow(TypeError);
+    expect(() => agreeAsHost({ ...valid, mlkemEncapsulationKey: new Uint8Array(1183) })).toThrow(
+      /"mlkemEncapsulationKey"/,
+    );
+    expect(() => agreeAsHost({ ...valid, room: '' })).toThrow(/"room"/);
+    expect(() => agreeAsHost({ ...valid, protocolVersion: 1.5 })).toThrow(/"protocolVersion"/);
+    expect(() => agreeAsHost({ ...valid, hostFingerprints: '' })).toThrow(/"hostFingerprints"/);
+    const reply = { hostX25519: share.x25519.publicKey, mlkemCiphertext: new Uint8Array(10) };
+    expect(() => agreeAsVisitor({ ...context('r'), share, ...reply })).toThrow(
+      /"mlkemCiphertext"/,
+    );
+  });
+});
+
+describe('transcript signature', () => {
+  it('verifies with the room id', async () => {
+    const { secretKey, publicKey } = generateIdentityKeyPair();
+    const room = roomIdFromPublicKey(publicKey);
+    const { hostSecrets } = agreePair(room);
+    const signature = await signTranscript(identityFromSecretKey(secretKey), hostSecrets.transcriptHash);
+    expect(verifyTranscript(room, hostSecrets.transcriptHash, signature)).toBe(true);
   });
 
-  it('rejects invalid parameters by name', () => {
-    const share = generateKeyShare();
-    const valid = {
-      role: 'host' as CallRole,
-      ...share,
-      peerPublicKey: generateKeyShare().publicKey,
-      room: 'r',
-      protocolVersion: 1,
-    };
-    expect(() => deriveCallKeys({ ...valid, role: 'guest' as CallRole })).toThrow(RangeError);
-    const notBytes = 'x' as unknown as Uint8Array;
-    expect(() => deriveCallKeys({ ...valid, peerPublicKey: new Uint8Array(31) })).toThrow(
-      /"peerPublicKey"/,
-    );
-    expect(() => deriveCallKeys({ ...valid, privateKey: notBytes })).toThrow(TypeError);
-    expect(() => deriveCallKeys({ ...valid, room: '' })).toThrow(/"room"/);
-    expect(() => deriveCallKeys({ ...valid, protocolVersion: 1.5 })).toThrow(/"protocolVersion"/);
+  it('fails for another key or hash', async () => {
+    const owner = generateIdentityKeyPair();
+    const stranger = generateIdentityKeyPair();
+    const room = roomIdFromPublicKey(owner.publicKey);
+    const { hostSecrets } = agreePair(room);
+    const hash = hostSecrets.transcriptHash;
+    const byStranger = await signTranscript(identityFromSecretKey(stranger.secretKey), hash);
+    expect(verifyTranscript(room, hash, byStranger)).toBe(false);
+
+    const byOwner = await signTranscript(identityFromSecretKey(owner.secretKey), hash);
+    const otherHash = hash.slice();
+    otherHash[0]! ^= 1;
+    expect(verifyTranscript(room, otherHash, byOwner)).toBe(false);
+    expect(verifyTranscript(room, hash, byOwner.subarray(0, 63))).toBe(false);
+    expect(verifyTranscript('not-a-room', hash, byOwner)).toBe(false);
+  });
+});
+
+describe('fingerprintsFromSdp', () => {
+  it('normalises, sorts and de-duplicates', () => {
+    const sdp = [
+      'v=0',
+      'm=audio 9 UDP/TLS/RTP/SAVPF 111',
+      'a=fingerprint:SHA-256 ab:cd:EF',
+      'm=video 9 UDP/TLS/RTP/SAVPF 96',
+      'a=fingerprint:sha-256 AB:CD:EF',
+      'a=fingerprint:sha-1 01:02',
+      '',
+    ].join('\r\n');
+    expect(fingerprintsFromSdp(sdp)).toBe('sha-1 01:02\nsha-256 AB:CD:EF');
+  });
+
+  it('rejects SDP without fingerprint', () => {
+    expect(() => fingerprintsFromSdp('v=0\r\nm=audio 9 RTP/AVP 0\r\n')).toThrow(/fingerprint/);
   });
 });
 

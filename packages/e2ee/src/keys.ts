@@ -1,7 +1,9 @@
 import { x25519 } from '@noble/curves/ed25519.js';
+import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { assertBytes, concatBytes, describeType, equalBytesConstantTime } from './_bytes.js';
+import { verifyWithRoomId, type CallIdentity } from './identity.js';
 import type { KeyEntry, MediaKind, TransformOperation } from './worker-protocol.js';
 
 /** End of the call that this side is on. */
@@ -11,21 +13,6 @@ export type CallRole = 'host' | 'visitor';
 export interface KeyShare {
   privateKey: Uint8Array;
   publicKey: Uint8Array;
-}
-
-/** Arguments of {@link deriveCallKeys}. */
-export interface DeriveCallKeysParams {
-  role: CallRole;
-  /** This side's X25519 private key from {@link generateKeyShare}. */
-  privateKey: Uint8Array;
-  /** This side's X25519 public key, sent to the peer. */
-  publicKey: Uint8Array;
-  /** The peer's X25519 public key as received over signaling. */
-  peerPublicKey: Uint8Array;
-  /** Room id, bound into the keys so keys from one room never decrypt another. */
-  room: string;
-  /** Signaling protocol version, bound into the keys. */
-  protocolVersion: number;
 }
 
 /**
@@ -39,21 +26,14 @@ export const CALL_KIDS = {
 
 type Direction = keyof typeof CALL_KIDS;
 
-const DOMAIN_LABEL = 'porchlight/e2ee/call-keys/v1';
+const DOMAIN_LABEL = 'porchlight/e2ee/call-keys/v2';
+const SIGNATURE_LABEL = 'porchlight/e2ee/transcript-signature/v2';
 const BASE_KEY_LENGTH = 32;
 const X25519_KEY_LENGTH = 32;
 
 const encoder = new TextEncoder();
 
-/**
- * Generates an ephemeral X25519 key pair for one call.
- *
- * @example Share the public key
- * ```ts
- * const share = generateKeyShare();
- * send({ type: 'key-share', x25519: toBase64Url(share.publicKey) });
- * ```
- */
+/** Generates an ephemeral X25519 key pair for one call. */
 export function generateKeyShare(): KeyShare {
   const { secretKey, publicKey } = x25519.keygen();
   return { privateKey: secretKey, publicKey };
@@ -70,17 +50,261 @@ function lengthPrefixed(fields: Uint8Array[]): Uint8Array {
   return concatBytes(...parts);
 }
 
-function validate(params: DeriveCallKeysParams): void {
-  const { role, room, protocolVersion } = params;
-  if (typeof role !== 'string') {
-    throw new TypeError(`Expected "role" to be a string: got ${describeType(role)}`);
+/** ML-KEM-768 (FIPS 203) sizes in bytes. */
+export const MLKEM768_ENCAPSULATION_KEY_LENGTH = 1184;
+export const MLKEM768_CIPHERTEXT_LENGTH = 1088;
+
+/** The visitor's ephemeral secrets for one call and the public values it sends first. */
+export interface VisitorKeyShare {
+  x25519: KeyShare;
+  mlkem: { encapsulationKey: Uint8Array; decapsulationKey: Uint8Array };
+}
+
+/** Values both sides bind into the transcript besides the exchanged keys. */
+export interface TranscriptContext {
+  /** Room id, which is also the therapist's Ed25519 public key. */
+  room: string;
+  /** Signaling protocol version. */
+  protocolVersion: number;
+  /** DTLS fingerprints of the visitor's peer connection, from {@link fingerprintsFromSdp}. */
+  visitorFingerprints: string;
+  /** DTLS fingerprints of the host's peer connection. */
+  hostFingerprints: string;
+}
+
+/** Arguments of {@link agreeAsHost}. */
+export interface HostAgreementParams extends TranscriptContext {
+  /** The visitor's X25519 public key. */
+  visitorX25519: Uint8Array;
+  /** The visitor's ML-KEM-768 encapsulation key. */
+  mlkemEncapsulationKey: Uint8Array;
+}
+
+/** Arguments of {@link agreeAsVisitor}. */
+export interface VisitorAgreementParams extends TranscriptContext {
+  /** This side's secrets from {@link generateVisitorKeyShare}. */
+  share: VisitorKeyShare;
+  /** The host's X25519 public key. */
+  hostX25519: Uint8Array;
+  /** The host's ML-KEM-768 ciphertext. */
+  mlkemCiphertext: Uint8Array;
+}
+
+/** Everything one side derives from the key agreement. */
+export interface CallSecrets {
+  /** Four SFrame keys: encrypt audio, encrypt video, decrypt audio, decrypt video. */
+  keys: KeyEntry[];
+  /** 32-byte key for the call's text chat, the same on both sides. */
+  chat: Uint8Array;
+  /** Short authentication string: six digits grouped `123 456`, the same on both sides. */
+  sas: string;
+  /** SHA-256 of the transcript; the host signs it with its identity key. */
+  transcriptHash: Uint8Array;
+}
+
+/** What the host derives and what it sends back to the visitor. */
+export interface HostAgreement {
+  /** The host's ephemeral X25519 public key, to send. */
+  x25519PublicKey: Uint8Array;
+  /** The ML-KEM-768 ciphertext, to send. */
+  mlkemCiphertext: Uint8Array;
+  secrets: CallSecrets;
+}
+
+/**
+ * Generates the visitor's ephemeral X25519 key pair and ML-KEM-768 key pair for one call.
+ *
+ * @example Send the first key share
+ * ```ts
+ * const share = generateVisitorKeyShare();
+ * send({
+ *   type: 'key-share',
+ *   x25519: toBase64Url(share.x25519.publicKey),
+ *   mlkem: toBase64Url(share.mlkem.encapsulationKey),
+ * });
+ * ```
+ */
+export function generateVisitorKeyShare(): VisitorKeyShare {
+  const { publicKey, secretKey } = ml_kem768.keygen();
+  return {
+    x25519: generateKeyShare(),
+    mlkem: { encapsulationKey: publicKey, decapsulationKey: secretKey },
+  };
+}
+
+/**
+ * Runs the host's half of the hybrid key agreement: a fresh X25519 key pair, an ML-KEM-768
+ * encapsulation to the visitor's key, and the derivation of {@link CallSecrets}. The caller then
+ * signs `secrets.transcriptHash` with {@link signTranscript} and sends the public values.
+ *
+ * @throws {TypeError} if an argument has the wrong type.
+ * @throws {RangeError} if a key has the wrong length, the X25519 shared secret is all zeros,
+ *   or a context field is out of range.
+ */
+export function agreeAsHost(params: HostAgreementParams): HostAgreement {
+  validateContext(params);
+  assertBytes(params.visitorX25519, 'visitorX25519', X25519_KEY_LENGTH);
+  assertBytes(
+    params.mlkemEncapsulationKey,
+    'mlkemEncapsulationKey',
+    MLKEM768_ENCAPSULATION_KEY_LENGTH,
+  );
+  const own = generateKeyShare();
+  const classical = computeSharedSecret(own.privateKey, params.visitorX25519, 'visitorX25519');
+  // ml_kem768.encapsulate checks the key's modulus (FIPS 203 section 7.2) and throws on failure.
+  const { cipherText, sharedSecret } = ml_kem768.encapsulate(params.mlkemEncapsulationKey);
+  const secrets = deriveSecrets('host', classical, sharedSecret, params, {
+    visitorX25519: params.visitorX25519,
+    hostX25519: own.publicKey,
+    encapsulationKey: params.mlkemEncapsulationKey,
+    ciphertext: cipherText,
+  });
+  own.privateKey.fill(0);
+  return { x25519PublicKey: own.publicKey, mlkemCiphertext: cipherText, secrets };
+}
+
+/**
+ * Runs the visitor's half of the hybrid key agreement. The result is only trustworthy once
+ * {@link verifyTranscript} accepts the host's signature of `transcriptHash`: install no key before.
+ *
+ * @throws {TypeError} if an argument has the wrong type.
+ * @throws {RangeError} if a key has the wrong length, the X25519 shared secret is all zeros,
+ *   or a context field is out of range.
+ */
+export function agreeAsVisitor(params: VisitorAgreementParams): CallSecrets {
+  validateContext(params);
+  const { share } = params;
+  assertBytes(params.hostX25519, 'hostX25519', X25519_KEY_LENGTH);
+  assertBytes(params.mlkemCiphertext, 'mlkemCiphertext', MLKEM768_CIPHERTEXT_LENGTH);
+  const classical = computeSharedSecret(share.x25519.privateKey, params.hostX25519, 'hostX25519');
+  // A tampered ciphertext yields an unrelated secret (implicit rejection), never an exception.
+  const postQuantum = ml_kem768.decapsulate(params.mlkemCiphertext, share.mlkem.decapsulationKey);
+  return deriveSecrets('visitor', classical, postQuantum, params, {
+    visitorX25519: share.x25519.publicKey,
+    hostX25519: params.hostX25519,
+    encapsulationKey: share.mlkem.encapsulationKey,
+    ciphertext: params.mlkemCiphertext,
+  });
+}
+
+/** Signs a transcript hash with the therapist's identity key. */
+export async function signTranscript(
+  identity: CallIdentity,
+  transcriptHash: Uint8Array,
+): Promise<Uint8Array> {
+  assertBytes(transcriptHash, 'transcriptHash', 32);
+  return identity.sign(signedTranscript(transcriptHash));
+}
+
+/**
+ * Whether `signature` is the room's identity key signing `transcriptHash`. False for any
+ * malformed input, a signature by another key, or a hash of another transcript.
+ */
+export function verifyTranscript(
+  room: string,
+  transcriptHash: Uint8Array,
+  signature: Uint8Array,
+): boolean {
+  assertBytes(transcriptHash, 'transcriptHash', 32);
+  return verifyWithRoomId(room, signedTranscript(transcriptHash), signature);
+}
+
+/**
+ * Returns the DTLS certificate fingerprints of an SDP (its `a=fingerprint:` lines), normalised
+ * (lower-case hash name, upper-case hex), de-duplicated, sorted and joined by newlines, so that
+ * both sides compute the same text from the same description.
+ *
+ * @throws {RangeError} if the SDP has no fingerprint line.
+ */
+export function fingerprintsFromSdp(sdp: string): string {
+  if (typeof sdp !== 'string') {
+    throw new TypeError(`Expected "sdp" to be a string: got ${describeType(sdp)}`);
   }
-  if (role !== 'host' && role !== 'visitor') {
-    throw new RangeError(`Expected "role" to be 'host' or 'visitor': got '${role}'`);
+  const found = new Set<string>();
+  for (const line of sdp.split(/\r?\n/)) {
+    const match = /^a=fingerprint:(\S+) ([0-9A-Fa-f:]+)\s*$/.exec(line);
+    if (match === null) continue;
+    found.add(`${(match[1] as string).toLowerCase()} ${(match[2] as string).toUpperCase()}`);
   }
-  assertBytes(params.privateKey, 'privateKey', X25519_KEY_LENGTH);
-  assertBytes(params.publicKey, 'publicKey', X25519_KEY_LENGTH);
-  assertBytes(params.peerPublicKey, 'peerPublicKey', X25519_KEY_LENGTH);
+  if (found.size === 0) throw new RangeError('Invalid SDP: no a=fingerprint line found');
+  return [...found].sort().join('\n');
+}
+
+interface ExchangedKeys {
+  visitorX25519: Uint8Array;
+  hostX25519: Uint8Array;
+  encapsulationKey: Uint8Array;
+  ciphertext: Uint8Array;
+}
+
+function signedTranscript(transcriptHash: Uint8Array): Uint8Array {
+  return concatBytes(encoder.encode(SIGNATURE_LABEL), transcriptHash);
+}
+
+/**
+ * Derives {@link CallSecrets}. IKM is the X25519 secret followed by the ML-KEM secret, so the
+ * keys stay secret while either problem stays hard. Salt is SHA-256 of the transcript: the
+ * length-prefixed (4-byte big-endian) domain label, protocol version, room id, both X25519 keys,
+ * the ML-KEM key and ciphertext, and both DTLS fingerprint texts, in a fixed visitor-then-host
+ * order. Each output uses its own HKDF-SHA256 info string.
+ */
+function deriveSecrets(
+  role: CallRole,
+  classical: Uint8Array,
+  postQuantum: Uint8Array,
+  context: TranscriptContext,
+  exchanged: ExchangedKeys,
+): CallSecrets {
+  const version = new Uint8Array(4);
+  new DataView(version.buffer).setUint32(0, context.protocolVersion);
+  const transcriptHash = sha256(
+    lengthPrefixed([
+      encoder.encode(DOMAIN_LABEL),
+      version,
+      encoder.encode(context.room),
+      exchanged.visitorX25519,
+      exchanged.hostX25519,
+      exchanged.encapsulationKey,
+      exchanged.ciphertext,
+      encoder.encode(context.visitorFingerprints),
+      encoder.encode(context.hostFingerprints),
+    ]),
+  );
+  const ikm = concatBytes(classical, postQuantum);
+  const expand = (label: string, length: number) =>
+    hkdf(sha256, ikm, transcriptHash, encoder.encode(`${DOMAIN_LABEL}/${label}`), length);
+
+  const outgoing: Direction = role === 'visitor' ? 'visitor-to-host' : 'host-to-visitor';
+  const incoming: Direction = role === 'visitor' ? 'host-to-visitor' : 'visitor-to-host';
+  const entry = (operation: TransformOperation, direction: Direction, kind: MediaKind) => ({
+    operation,
+    kind,
+    kid: CALL_KIDS[direction][kind],
+    baseKey: expand(`${direction}/${kind}`, BASE_KEY_LENGTH),
+  });
+  const keys: KeyEntry[] = [
+    entry('encrypt', outgoing, 'audio'),
+    entry('encrypt', outgoing, 'video'),
+    entry('decrypt', incoming, 'audio'),
+    entry('decrypt', incoming, 'video'),
+  ];
+  const chat = expand('chat', 32);
+  const sas = formatSas(expand('sas', 4));
+  ikm.fill(0);
+  classical.fill(0);
+  postQuantum.fill(0);
+  return { keys, chat, sas, transcriptHash };
+}
+
+/** Turns 4 bytes into six decimal digits grouped `123 456`. The modulo bias is below 0.03 %. */
+function formatSas(bytes: Uint8Array): string {
+  const value = new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0) % 1_000_000;
+  const digits = String(value).padStart(6, '0');
+  return `${digits.slice(0, 3)} ${digits.slice(3)}`;
+}
+
+function validateContext(context: TranscriptContext): void {
+  const { room, protocolVersion } = context;
   if (typeof room !== 'string') {
     throw new TypeError(`Expected "room" to be a string: got ${describeType(room)}`);
   }
@@ -95,9 +319,20 @@ function validate(params: DeriveCallKeysParams): void {
       `Expected "protocolVersion" to be an integer in 0..2^32-1: got ${protocolVersion}`,
     );
   }
+  for (const field of ['visitorFingerprints', 'hostFingerprints'] as const) {
+    const value = context[field];
+    if (typeof value !== 'string') {
+      throw new TypeError(`Expected "${field}" to be a string: got ${describeType(value)}`);
+    }
+    if (value.length === 0) throw new RangeError(`Expected "${field}" to be non-empty: got ""`);
+  }
 }
 
-function computeSharedSecret(privateKey: Uint8Array, peerPublicKey: Uint8Array): Uint8Array {
+function computeSharedSecret(
+  privateKey: Uint8Array,
+  peerPublicKey: Uint8Array,
+  name: string,
+): Uint8Array {
   let shared: Uint8Array;
   try {
     shared = x25519.getSharedSecret(privateKey, peerPublicKey);
@@ -107,81 +342,8 @@ function computeSharedSecret(privateKey: Uint8Array, peerPublicKey: Uint8Array):
   }
   if (equalBytesConstantTime(shared, new Uint8Array(X25519_KEY_LENGTH))) {
     throw new RangeError(
-      'Failed to derive call keys: "peerPublicKey" is a low-order point (all-zero shared secret)',
+      `Failed to derive call keys: "${name}" is a low-order point (all-zero shared secret)`,
     );
   }
   return shared;
-}
-
-/**
- * Derives this side's four SFrame base keys from an X25519 exchange.
- *
- * Each base key is HKDF-SHA256 with IKM = the X25519 shared secret, salt = SHA-256 of the
- * transcript, and info = `<domain label>/<direction>/<kind>`. The transcript is the
- * length-prefixed (4-byte big-endian) domain label, protocol version (4-byte big-endian), room
- * id (UTF-8), visitor public key and host public key, so both sides hash the same bytes whatever
- * their role. The visitor's encrypt keys equal the host's decrypt keys and the other way round.
- *
- * @returns Four entries: encrypt audio, encrypt video, decrypt audio, decrypt video.
- * @throws {TypeError} if an argument has the wrong type.
- * @throws {RangeError} if a key is not 32 bytes, `room` is empty, `protocolVersion` is out of
- *   range, or the shared secret is all zeros.
- * @throws {Error} if `publicKey` does not belong to `privateKey`.
- *
- * @example Derive the visitor's keys
- * ```ts
- * const keys = deriveCallKeys({
- *   role: 'visitor',
- *   ...share,
- *   peerPublicKey: fromBase64Url(hostShare),
- *   room,
- *   protocolVersion: PROTOCOL_VERSION,
- * });
- * worker.postMessage({ type: 'set-keys', keys });
- * ```
- */
-export function deriveCallKeys(params: DeriveCallKeysParams): KeyEntry[] {
-  validate(params);
-  const { role, privateKey, publicKey, peerPublicKey, room, protocolVersion } = params;
-  if (!equalBytesConstantTime(x25519.getPublicKey(privateKey), publicKey)) {
-    throw new Error('Failed to derive call keys: "publicKey" does not match "privateKey"');
-  }
-
-  const shared = computeSharedSecret(privateKey, peerPublicKey);
-  const visitorKey = role === 'visitor' ? publicKey : peerPublicKey;
-  const hostKey = role === 'host' ? publicKey : peerPublicKey;
-  const version = new Uint8Array(4);
-  new DataView(version.buffer).setUint32(0, protocolVersion);
-  const transcript = lengthPrefixed([
-    encoder.encode(DOMAIN_LABEL),
-    version,
-    encoder.encode(room),
-    visitorKey,
-    hostKey,
-  ]);
-  const salt = sha256(transcript);
-
-  const outgoing: Direction = role === 'visitor' ? 'visitor-to-host' : 'host-to-visitor';
-  const incoming: Direction = role === 'visitor' ? 'host-to-visitor' : 'visitor-to-host';
-  const entry = (operation: TransformOperation, direction: Direction, kind: MediaKind) => ({
-    operation,
-    kind,
-    kid: CALL_KIDS[direction][kind],
-    baseKey: hkdf(
-      sha256,
-      shared,
-      salt,
-      encoder.encode(`${DOMAIN_LABEL}/${direction}/${kind}`),
-      BASE_KEY_LENGTH,
-    ),
-  });
-
-  const keys: KeyEntry[] = [
-    entry('encrypt', outgoing, 'audio'),
-    entry('encrypt', outgoing, 'video'),
-    entry('decrypt', incoming, 'audio'),
-    entry('decrypt', incoming, 'video'),
-  ];
-  shared.fill(0);
-  return keys;
 }

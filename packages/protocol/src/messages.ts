@@ -10,7 +10,10 @@
  * ```
  *
  * The first message a client sends is `hello`, which names the protocol version, the role and
- * the room. The relay replies `welcome` or an `error` followed by a close.
+ * the room. The relay replies `welcome` or an `error` followed by a close. The room id is the
+ * therapist's Ed25519 public key, so a host then proves it holds the matching private key: it
+ * signs the `welcome.challenge` ({@link hostAuthMessage}) and sends `authenticate` before anything
+ * else, and the relay answers `authenticated` or `auth-failed` followed by close 4003.
  */
 
 /** The protocol version this package speaks. */
@@ -69,12 +72,22 @@ export interface TransceiverRequestSignal {
 
 /**
  * One step of the end-to-end key agreement. Values are base64url strings. The relay sees these
- * public values but cannot derive the media keys from them.
+ * public values but cannot derive the media keys from them, and the host's signature stops it
+ * from replacing them unnoticed.
+ *
+ * The visitor sends `x25519` and `mlkem`; the host replies with `x25519`, `mlkemCiphertext` and
+ * `signature`.
  */
 export interface KeyShareSignal {
   type: 'key-share';
   /** Ephemeral X25519 public key, 32 bytes. */
   x25519: string;
+  /** Visitor only: ML-KEM-768 encapsulation key, 1184 bytes. */
+  mlkem?: string;
+  /** Host only: ML-KEM-768 ciphertext, 1088 bytes. */
+  mlkemCiphertext?: string;
+  /** Host only: Ed25519 signature of the transcript hash by the room's identity key, 64 bytes. */
+  signature?: string;
 }
 
 export type SignalPayload =
@@ -94,6 +107,13 @@ export interface HelloMessage {
   version: number;
   role: Role;
   room: string;
+}
+
+/** Host proves it holds the room's private key; must follow `welcome` before anything else. */
+export interface AuthenticateMessage {
+  type: 'authenticate';
+  /** Ed25519 signature of {@link hostAuthMessage}, 64 bytes in unpadded base64url. */
+  signature: string;
 }
 
 /** Host sets the status shown on every visitor's button. */
@@ -149,6 +169,7 @@ export interface AskToWaitMessage {
 
 export type ClientMessage =
   | HelloMessage
+  | AuthenticateMessage
   | SetPresenceMessage
   | KnockMessage
   | CancelMessage
@@ -167,6 +188,13 @@ export interface WelcomeMessage {
   type: 'welcome';
   version: number;
   connectionId: string;
+  /** Hosts only: 32 random bytes in unpadded base64url, to sign for `authenticate`. */
+  challenge?: string;
+}
+
+/** The relay accepted the host's `authenticate`. */
+export interface AuthenticatedMessage {
+  type: 'authenticated';
 }
 
 /** The room's status, pushed to visitors on connect and on every change. */
@@ -292,7 +320,9 @@ export type ErrorCode =
    * The connection sent messages faster than the relay's rate limit. The message was dropped;
    * a connection that keeps sending is closed with 4008.
    */
-  | 'rate-limited';
+  | 'rate-limited'
+  /** A host's `authenticate` was missing, malformed or not signed by the room's key. */
+  | 'auth-failed';
 
 /** The relay rejected a message. The connection stays open unless a close follows. */
 export interface ErrorMessage {
@@ -303,6 +333,7 @@ export interface ErrorMessage {
 
 export type ServerMessage =
   | WelcomeMessage
+  | AuthenticatedMessage
   | PresenceMessage
   | KnockReceivedMessage
   | KnockEndedMessage
@@ -321,6 +352,8 @@ export const CloseCode = {
   helloRequired: 4001,
   /** `hello.version` is not supported. */
   unsupportedVersion: 4002,
+  /** A host did not prove that it holds the room's private key. */
+  authFailed: 4003,
   /** The relay is shutting down; reconnect after a short delay. */
   goingAway: 1001,
   /** A message exceeded {@link MAX_MESSAGE_BYTES}. */
@@ -335,3 +368,22 @@ export const CloseCode = {
   /** The connection kept sending after `rate-limited` errors. */
   rateLimited: 4008,
 } as const;
+
+/** Domain label that starts every signed host authentication message. */
+export const HOST_AUTH_LABEL = 'porchlight/relay/host-auth/v1';
+
+/**
+ * Returns the bytes a host signs to authenticate: the UTF-8 {@link HOST_AUTH_LABEL}, the 32
+ * challenge bytes from `welcome`, then the UTF-8 room id. Label and challenge have fixed lengths,
+ * so the concatenation is unambiguous.
+ */
+export function hostAuthMessage(challenge: Uint8Array, room: string): Uint8Array {
+  const encoder = new TextEncoder();
+  const label = encoder.encode(HOST_AUTH_LABEL);
+  const roomBytes = encoder.encode(room);
+  const message = new Uint8Array(label.length + challenge.length + roomBytes.length);
+  message.set(label, 0);
+  message.set(challenge, label.length);
+  message.set(roomBytes, label.length + challenge.length);
+  return message;
+}

@@ -15,13 +15,22 @@ export type ParseResult<T> =
   | { ok: true; message: T }
   | { ok: false; code: ErrorCode; error: string };
 
-/** Room ids: base64url text, 1 to 128 characters (an Ed25519 public key is 43). */
-export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+/**
+ * Room ids: an Ed25519 public key (32 bytes) in canonical unpadded base64url, so 43 characters
+ * whose last one leaves the two unused bits zero. Whether it is a point on the curve is checked
+ * where a curve implementation is at hand (the relay, the client).
+ */
+export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
 
 /** Call and connection ids: 128 random bits as 32 lowercase hex digits. */
 export const ID_PATTERN = /^[0-9a-f]{32}$/;
 
 const BASE64URL_32_BYTES = /^[A-Za-z0-9_-]{43}$/;
+const BASE64URL_64_BYTES = /^[A-Za-z0-9_-]{86}$/;
+/** ML-KEM-768 encapsulation key (1184 bytes) and ciphertext (1088 bytes) in unpadded base64url. */
+const MLKEM_KEY_CHARS = 1579;
+const MLKEM_CIPHERTEXT_CHARS = 1451;
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
 class InvalidMessage extends Error {}
 
@@ -70,6 +79,16 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'string') return `string of length ${value.length}`;
   return typeof value;
+}
+
+/** Reads an optional base64url field of `data` that must be exactly `length` characters. */
+function optionalBase64Url(data: Json, field: string, length: number): string | undefined {
+  if (data[field] === undefined) return undefined;
+  const value = requireString(data, field, length, 'data.');
+  if (value.length !== length || !BASE64URL.test(value)) {
+    fail(`Field "data.${field}" must be ${length} unpadded base64url characters`);
+  }
+  return value;
 }
 
 /** Checks a peer-to-peer payload and returns a copy that holds only the known fields. */
@@ -123,7 +142,14 @@ function parseSignalPayload(data: unknown): SignalPayload {
       if (!BASE64URL_32_BYTES.test(x25519)) {
         fail('Field "data.x25519" must be 32 bytes in unpadded base64url');
       }
-      return { type: 'key-share', x25519 };
+      const share: SignalPayload = { type: 'key-share', x25519 };
+      const mlkem = optionalBase64Url(data, 'mlkem', MLKEM_KEY_CHARS);
+      if (mlkem !== undefined) share.mlkem = mlkem;
+      const ciphertext = optionalBase64Url(data, 'mlkemCiphertext', MLKEM_CIPHERTEXT_CHARS);
+      if (ciphertext !== undefined) share.mlkemCiphertext = ciphertext;
+      const signature = optionalBase64Url(data, 'signature', 86);
+      if (signature !== undefined) share.signature = signature;
+      return share;
     }
   }
 }
@@ -135,8 +161,17 @@ function parseClientObject(object: Json): ClientMessage {
       const version = object.version;
       if (!Number.isInteger(version)) fail(`Field "version" must be an integer: got ${describe(version)}`);
       const room = requireString(object, 'room', 128);
-      if (!ROOM_ID_PATTERN.test(room)) fail('Field "room" must be 1 to 128 base64url characters');
+      if (!ROOM_ID_PATTERN.test(room)) {
+        fail('Field "room" must be an Ed25519 public key in 43 base64url characters');
+      }
       return { type, version: version as number, role: requireOneOf(object, 'role', ['host', 'visitor'] as const), room };
+    }
+    case 'authenticate': {
+      const signature = requireString(object, 'signature', 86);
+      if (!BASE64URL_64_BYTES.test(signature)) {
+        fail('Field "signature" must be 64 bytes in unpadded base64url');
+      }
+      return { type, signature };
     }
     case 'set-presence': {
       const message: ClientMessage = {
@@ -209,8 +244,22 @@ function parseServerObject(object: Json): ServerMessage {
     case 'welcome': {
       const version = object.version;
       if (!Number.isInteger(version)) fail('Field "version" must be an integer');
-      return { type, version: version as number, connectionId: requireId(object, 'connectionId') };
+      const welcome: ServerMessage = {
+        type,
+        version: version as number,
+        connectionId: requireId(object, 'connectionId'),
+      };
+      if (object.challenge !== undefined) {
+        const challenge = requireString(object, 'challenge', 43);
+        if (!BASE64URL_32_BYTES.test(challenge)) {
+          fail('Field "challenge" must be 32 bytes in unpadded base64url');
+        }
+        welcome.challenge = challenge;
+      }
+      return welcome;
     }
+    case 'authenticated':
+      return { type };
     case 'presence': {
       const message: ServerMessage = {
         type,
