@@ -4,6 +4,11 @@
 // The example pages name the relay as ws://127.0.0.1:8787. With the `relayUrl` option, the server
 // rewrites every `server="..."` and `data-server="..."` attribute in served HTML to that URL and
 // allows it in the Content-Security-Policy, so files on disk never change.
+//
+// Room ids are therapist public keys, created by the console in each browser, so no fixed id
+// can sit in the demo website. Pages under /site/ take it from a `?room=` query parameter: a
+// valid room id there replaces every `data-room="..."` and `room="..."` attribute in the page.
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { createReadStream } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -36,6 +41,20 @@ const CONTENT_TYPES = {
 
 // Matches a server attribute with a double-quoted value, as the example pages write it.
 const SERVER_ATTRIBUTE = /(\s(?:data-)?server=")[^"]*(")/g;
+const ROOM_ATTRIBUTE = /(\s(?:data-)?room=")[^"]*(")/g;
+
+/** Whether `room` is a room id: an Ed25519 public key in canonical unpadded base64url. */
+export function isRoomId(room) {
+  if (typeof room !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(room)) return false;
+  const bytes = Buffer.from(room, 'base64url');
+  if (bytes.toString('base64url') !== room) return false;
+  try {
+    ed25519.Point.fromBytes(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Builds the Content-Security-Policy for HTML pages. Lit applies styles as constructable
@@ -113,7 +132,7 @@ function sendText(response, status, text, extraHeaders = {}) {
   response.end(status === 204 ? undefined : `${text}\n`);
 }
 
-async function serveFile(request, response, file, relayUrl) {
+async function serveFile(request, response, file, relayUrl, room) {
   const type = CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
   const headers = {
     'Content-Type': type,
@@ -123,7 +142,8 @@ async function serveFile(request, response, file, relayUrl) {
   };
 
   if (type.startsWith('text/html')) {
-    const html = (await readFile(file, 'utf8')).replace(SERVER_ATTRIBUTE, `$1${relayUrl}$2`);
+    let html = (await readFile(file, 'utf8')).replace(SERVER_ATTRIBUTE, `$1${relayUrl}$2`);
+    if (room !== undefined) html = html.replace(ROOM_ATTRIBUTE, `$1${room}$2`);
     const body = Buffer.from(html, 'utf8');
     headers['Content-Security-Policy'] = contentSecurityPolicy(relayUrl);
     headers['Content-Length'] = body.length;
@@ -171,7 +191,15 @@ async function handleRequest(request, response, mounts, relayUrl) {
     return;
   }
 
-  await serveFile(request, response, file, relayUrl);
+  let room;
+  if (url.pathname.startsWith('/site/') && url.searchParams.has('room')) {
+    room = url.searchParams.get('room');
+    if (!isRoomId(room)) {
+      sendText(response, 400, 'Invalid "room": expected the 43-character room id the console shows');
+      return;
+    }
+  }
+  await serveFile(request, response, file, relayUrl, room);
 }
 
 /**

@@ -83,9 +83,12 @@ process.stdout.write(
   [
     '',
     'Porchlight demo is running:',
-    `  Therapist website (visitor side): ${web.url}/site/`,
     `  Therapist console (host side):    ${web.url}/console/`,
+    `  Therapist website (visitor side): ${web.url}/site/?room=<room id>`,
     `  Signaling relay:                  ${relay.url}`,
+    '',
+    'The room id is the therapist key that the console creates on first use, so open the',
+    'console first and follow its "Open your demo website" link: it carries the room id.',
     'Press Ctrl-C to stop.',
     '',
   ].join('\n'),

@@ -56,6 +56,15 @@ const CANDIDATE: SignalPayload = {
   candidate: { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host', sdpMid: '0' },
 };
 const KEY_SHARE: SignalPayload = { type: 'key-share', x25519: 'A'.repeat(43) };
+const HYBRID_SHARES: SignalPayload[] = [
+  { type: 'key-share', x25519: 'B'.repeat(43), mlkem: 'C'.repeat(1579) },
+  {
+    type: 'key-share',
+    x25519: 'D'.repeat(43),
+    mlkemCiphertext: 'E'.repeat(1451),
+    signature: 'F'.repeat(86),
+  },
+];
 
 describe('signal', () => {
   test('payloads reach only the other member of the call', async () => {
@@ -67,6 +76,13 @@ describe('signal', () => {
     expect(await visitor.next('signal')).toEqual({ type: 'signal', callId, data: CANDIDATE });
     host.send({ type: 'signal', callId, data: KEY_SHARE });
     expect(await visitor.next('signal')).toEqual({ type: 'signal', callId, data: KEY_SHARE });
+    for (const data of HYBRID_SHARES) {
+      visitor.send({ type: 'signal', callId, data });
+      expect(await host.next('signal')).toEqual({ type: 'signal', callId, data });
+    }
+    const shortKey = { type: 'key-share', x25519: 'A'.repeat(43), mlkem: 'C'.repeat(1578) };
+    visitor.send({ type: 'signal', callId, data: shortKey });
+    expect((await visitor.next('error')).message).toContain('"data.mlkem"');
 
     expect(await otherHost.sync()).toEqual([]);
     expect(await otherVisitor.sync()).toEqual([]);

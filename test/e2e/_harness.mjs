@@ -183,6 +183,23 @@ export async function openPage(browser, url, diagnostics, testHooks, prepare) {
   return page;
 }
 
+/** Waits for the console in `page` to load its identity and returns the room id it derived. */
+export async function readConsoleRoomId(page) {
+  return waitUntil(
+    () => page.evaluate(() => document.querySelector('porchlight-console')?.roomId ?? null),
+    (roomId) => typeof roomId === 'string',
+    { description: 'the console to load its identity (roomId)' },
+  );
+}
+
+/** Reads the identity fields of the call of element `tagName`: SAS and identityVerified. */
+export async function readCallIdentity(page, tagName) {
+  return page.evaluate((tag) => {
+    const call = document.querySelector(tag)?.call;
+    return call ? { sas: call.sas, identityVerified: call.identityVerified } : null;
+  }, tagName);
+}
+
 /**
  * Reads the call state of the element `tagName` in `page`: the peer connection state, inbound RTP
  * counters per media kind (summed over streams) and the element's E2EE frame counters.

@@ -10,7 +10,9 @@ import {
   Diagnostics,
   launchBrowser,
   openPage,
+  readCallIdentity,
   readCallStats,
+  readConsoleRoomId,
   requireWidgetBuild,
   saveScreenshot,
   startServers,
@@ -32,13 +34,18 @@ const GROWTH_WINDOW_MS = 2_500;
  */
 async function placeCall({ servers, host, visitor, diagnostics, visitorHooks }) {
   const hostPage = await openPage(host, `${servers.baseUrl}/console/`, diagnostics);
+  const roomId = await diagnostics.step('console derives its room id', () =>
+    readConsoleRoomId(hostPage),
+  );
   await diagnostics.step('host clicks go-online', () =>
     clickWhenPresent(hostPage, `${HOST_TAG} >>> [part~="go-online"]`),
   );
 
+  // The demo website pins the console's identity: the static server writes the room id into
+  // the embed's data-room.
   const visitorPage = await openPage(
     visitor,
-    `${servers.baseUrl}/site/`,
+    `${servers.baseUrl}/site/?room=${roomId}`,
     diagnostics,
     visitorHooks,
   );
@@ -158,6 +165,13 @@ describe('call between two browsers', () => {
 
       assertMediaFlows(first[0], second[0], 'host');
       assertMediaFlows(first[1], second[1], 'visitor');
+
+      const hostIdentity = await readCallIdentity(hostPage, HOST_TAG);
+      const visitorIdentity = await readCallIdentity(visitorPage, VISITOR_TAG);
+      assert.match(hostIdentity?.sas ?? '', /^\d{3} \d{3}$/, 'host SAS');
+      assert.equal(visitorIdentity?.sas, hostIdentity?.sas, 'visitor and host SAS differ');
+      assert.equal(visitorIdentity?.identityVerified, true, 'visitor did not verify the host');
+      assert.equal(hostIdentity?.identityVerified, false, 'host claims a verified visitor');
       assert.deepEqual(diagnostics.uncaughtErrors, [], 'pages threw uncaught errors');
     });
   });

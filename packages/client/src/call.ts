@@ -1,15 +1,27 @@
 import Peer, { type SimplePeerSignal } from '@thaunknown/simple-peer';
 import {
-  deriveCallKeys,
+  agreeAsHost,
+  agreeAsVisitor,
+  fingerprintsFromSdp,
   fromBase64Url,
-  generateKeyShare,
+  generateVisitorKeyShare,
+  signTranscript,
   toBase64Url,
+  verifyTranscript,
+  type CallIdentity,
+  type CallSecrets,
   type E2eeStats,
-  type KeyEntry,
+  type TranscriptContext,
+  type VisitorKeyShare,
   type WorkerRequest,
   type WorkerResponse,
 } from '@porchlight/e2ee';
-import { PROTOCOL_VERSION, type Role, type SignalPayload } from '@porchlight/protocol';
+import {
+  PROTOCOL_VERSION,
+  type KeyShareSignal,
+  type Role,
+  type SignalPayload,
+} from '@porchlight/protocol';
 import { applyCodecPolicy } from './codecs.js';
 import { stopStream } from './media.js';
 import { TransformAttacher, startWorker, type TransformApi } from './transforms.js';
@@ -27,6 +39,8 @@ export interface CallParams {
   transformApi: TransformApi;
   workerUrl: string | URL;
   iceServers: RTCIceServer[];
+  /** The host's identity, which signs the key agreement. Null on the visitor's side. */
+  identity: CallIdentity | null;
   /** Sends a payload to the peer through the relay. */
   sendSignal(data: SignalPayload): void;
   /** Tells the relay that this side hung up. */
@@ -51,9 +65,12 @@ function readTestHooks(): TestHooks {
 /**
  * One end-to-end encrypted call between a visitor and a host.
  *
- * The visitor makes the offer. Both sides send an ephemeral X25519 key share through the relay
- * as soon as the call starts; every frame is dropped in the worker until both shares are known
- * and the SFrame keys are installed, so media is never sent in clear.
+ * The visitor makes the offer and sends its X25519 key and ML-KEM-768 encapsulation key as soon
+ * as the call starts. Once offer and answer are in place, the host encapsulates, derives the
+ * keys over a transcript that also holds both DTLS fingerprints, signs the transcript hash with
+ * its identity and replies. The visitor installs keys only after that signature verifies with
+ * the room id; otherwise it ends the call with `identity-mismatch`. Every frame is dropped in
+ * the worker until keys are installed, so media is never sent in clear.
  *
  * Dispatches `change` whenever a readable property changes.
  */
@@ -66,8 +83,13 @@ export class Call extends EventTarget {
   #endReason: CallEndReason | null = null;
 
   readonly #params: CallParams;
-  readonly #keyShare = generateKeyShare();
-  #peerPublicKey: Uint8Array | null = null;
+  readonly #visitorShare: VisitorKeyShare | null;
+  #peerShare: KeyShareSignal | null = null;
+  /** Set once this side started deriving keys, so that it happens once per call. */
+  #agreementStarted = false;
+  #sas: string | null = null;
+  #identityVerified = false;
+  #chatKey: Uint8Array | null = null;
   readonly #worker: Worker;
   readonly #peer: Peer;
   #statsRequestId = 0;
@@ -79,6 +101,7 @@ export class Call extends EventTarget {
     this.role = params.role;
     this.localStream = params.localStream;
     this.#params = params;
+    this.#visitorShare = params.role === 'visitor' ? generateVisitorKeyShare() : null;
 
     this.#worker = startWorker(params.workerUrl);
     this.#worker.addEventListener('message', (event: MessageEvent<WorkerResponse>) => {
@@ -102,6 +125,8 @@ export class Call extends EventTarget {
     applyCodecPolicy(connection);
     transforms.attachAll(connection);
     connection.addEventListener('track', (event) => transforms.attachReceiver(event.receiver));
+    // Both DTLS fingerprints are known once offer and answer are applied.
+    connection.addEventListener('signalingstatechange', () => this.#tryAgreement());
 
     this.#peer.on('signal', (data) => params.sendSignal(data as unknown as SignalPayload));
     this.#peer.on('stream', (stream) => {
@@ -116,7 +141,35 @@ export class Call extends EventTarget {
     this.#peer.on('close', () => this.#end('remote-disconnected'));
     this.#peer.on('error', () => this.#end('failed'));
 
-    params.sendSignal({ type: 'key-share', x25519: toBase64Url(this.#keyShare.publicKey) });
+    if (this.#visitorShare !== null) {
+      params.sendSignal({
+        type: 'key-share',
+        x25519: toBase64Url(this.#visitorShare.x25519.publicKey),
+        mlkem: toBase64Url(this.#visitorShare.mlkem.encapsulationKey),
+      });
+    }
+  }
+
+  /**
+   * Short authentication string, six digits grouped `123 456`, or null before keys are derived.
+   * Both people see the same digits unless someone is in the middle, so reading them aloud
+   * checks the call.
+   */
+  get sas(): string | null {
+    return this.#sas;
+  }
+
+  /**
+   * Whether the host proved it holds the therapist's key named by the room id. Only the visitor
+   * checks this, so it stays false on the host's side.
+   */
+  get identityVerified(): boolean {
+    return this.#identityVerified;
+  }
+
+  /** 32-byte key for the call's text chat, the same on both sides; null before keys exist. */
+  get chatKey(): Uint8Array | null {
+    return this.#chatKey;
   }
 
   get state(): CallState {
@@ -183,7 +236,8 @@ export class Call extends EventTarget {
   receiveSignal(data: SignalPayload): void {
     if (this.#state === 'ended') return;
     if (data.type === 'key-share') {
-      this.#onKeyShare(data.x25519);
+      this.#peerShare ??= data; // One key share per call; later ones are ignored.
+      this.#tryAgreement();
       return;
     }
     this.#peer.signal(data as unknown as SimplePeerSignal);
@@ -194,27 +248,96 @@ export class Call extends EventTarget {
     this.#end(reason === 'hang-up' ? 'remote-hang-up' : 'remote-disconnected');
   }
 
-  #onKeyShare(encoded: string): void {
-    if (this.#peerPublicKey !== null) return; // One key share per call; later ones are ignored.
-    let keys: KeyEntry[];
+  /** Derives keys once the peer's key share and both descriptions are in place. */
+  #tryAgreement(): void {
+    if (this.#agreementStarted || this.#state === 'ended' || this.#peerShare === null) return;
+    const connection = this.#peer._pc;
+    const local = connection.currentLocalDescription?.sdp;
+    const remote = connection.currentRemoteDescription?.sdp;
+    if (local === undefined || remote === undefined) return;
+    this.#agreementStarted = true;
+
+    const share = this.#peerShare;
+    let context: TranscriptContext;
     try {
-      this.#peerPublicKey = fromBase64Url(encoded);
-      keys = deriveCallKeys({
-        role: this.role,
-        privateKey: this.#keyShare.privateKey,
-        publicKey: this.#keyShare.publicKey,
-        peerPublicKey: this.#peerPublicKey,
-        room: this.#params.room,
-        protocolVersion: PROTOCOL_VERSION,
-      });
+      const own = fingerprintsFromSdp(local);
+      const peer = fingerprintsFromSdp(remote);
+      const visitorFingerprints = this.role === 'visitor' ? own : peer;
+      const hostFingerprints = this.role === 'host' ? own : peer;
+      const room = this.#params.room;
+      context = { room, protocolVersion: PROTOCOL_VERSION, visitorFingerprints, hostFingerprints };
     } catch {
       this.#end('failed');
       return;
     }
-    if (readTestHooks().mismatchKeys) {
-      for (const key of keys) key.baseKey[0]! ^= 0xff;
+    if (this.role === 'host') void this.#agreeAsHost(share, context);
+    else this.#agreeAsVisitor(share, context);
+  }
+
+  async #agreeAsHost(share: KeyShareSignal, context: TranscriptContext): Promise<void> {
+    const identity = this.#params.identity;
+    try {
+      if (identity === null) throw new Error('Cannot sign the key agreement: no host identity');
+      if (share.mlkem === undefined) throw new Error('Visitor key share lacks an ML-KEM key');
+      const agreement = agreeAsHost({
+        ...context,
+        visitorX25519: fromBase64Url(share.x25519),
+        mlkemEncapsulationKey: fromBase64Url(share.mlkem),
+      });
+      const signature = await signTranscript(identity, agreement.secrets.transcriptHash);
+      if (this.#state === 'ended') return;
+      this.#params.sendSignal({
+        type: 'key-share',
+        x25519: toBase64Url(agreement.x25519PublicKey),
+        mlkemCiphertext: toBase64Url(agreement.mlkemCiphertext),
+        signature: toBase64Url(signature),
+      });
+      this.#install(agreement.secrets);
+    } catch {
+      this.#end('failed');
     }
-    this.#postToWorker({ type: 'set-keys', keys });
+  }
+
+  #agreeAsVisitor(share: KeyShareSignal, context: TranscriptContext): void {
+    const visitorShare = this.#visitorShare;
+    let secrets: CallSecrets;
+    let verified: boolean;
+    try {
+      if (visitorShare === null || share.mlkemCiphertext === undefined) {
+        throw new Error('Host key share lacks an ML-KEM ciphertext');
+      }
+      secrets = agreeAsVisitor({
+        ...context,
+        share: visitorShare,
+        hostX25519: fromBase64Url(share.x25519),
+        mlkemCiphertext: fromBase64Url(share.mlkemCiphertext),
+      });
+      const signature = share.signature === undefined ? null : fromBase64Url(share.signature);
+      verified =
+        signature !== null && verifyTranscript(context.room, secrets.transcriptHash, signature);
+    } catch {
+      this.#end('failed');
+      return;
+    }
+    if (!verified) {
+      // Someone between the two sides changed the exchange, or the host is not the room's owner.
+      this.#params.sendHangUp();
+      this.#end('identity-mismatch');
+      return;
+    }
+    this.#identityVerified = true;
+    this.#install(secrets);
+  }
+
+  #install(secrets: CallSecrets): void {
+    // The test hook runs after the identity check, so a call with it still starts.
+    if (readTestHooks().mismatchKeys) {
+      for (const key of secrets.keys) key.baseKey[0]! ^= 0xff;
+    }
+    this.#sas = secrets.sas;
+    this.#chatKey = secrets.chat;
+    this.#postToWorker({ type: 'set-keys', keys: secrets.keys });
+    this.#changed();
   }
 
   #onWorkerMessage(message: WorkerResponse): void {

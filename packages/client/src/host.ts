@@ -1,9 +1,10 @@
+import { roomIdFromPublicKey } from '@porchlight/e2ee';
 import type { ServerMessage } from '@porchlight/protocol';
 import { Call } from './call.js';
 import { requestCallMedia, stopStream } from './media.js';
 import { SignalingConnection, type SignalingMessageEvent } from './signaling.js';
 import { requireTransformApi } from './transforms.js';
-import { PorchlightError, type ClientOptions, type HostState, type Knock } from './types.js';
+import { PorchlightError, type HostClientOptions, type HostState, type Knock } from './types.js';
 
 /**
  * The therapist's side: goes online, sees knocks, admits or declines, and runs the call.
@@ -11,7 +12,9 @@ import { PorchlightError, type ClientOptions, type HostState, type Knock } from 
  * Dispatches `change` whenever a readable property changes.
  */
 export class HostClient extends EventTarget {
-  readonly #options: ClientOptions;
+  /** Room id: the identity's public key in unpadded base64url. */
+  readonly room: string;
+  readonly #options: HostClientOptions;
   #signaling: SignalingConnection | null = null;
   #state: HostState = 'idle';
   #error: PorchlightError | null = null;
@@ -19,9 +22,20 @@ export class HostClient extends EventTarget {
   #call: Call | null = null;
   #admitting: { callId: string; media: MediaStream } | null = null;
 
-  constructor(options: ClientOptions) {
+  /**
+   * @throws {PorchlightError} `identity-mismatch` when `options.room` is given and is not the
+   *   room id of `options.identity`.
+   */
+  constructor(options: HostClientOptions) {
     super();
     this.#options = options;
+    this.room = roomIdFromPublicKey(options.identity.publicKey);
+    if (options.room !== undefined && options.room !== this.room) {
+      throw new PorchlightError(
+        'identity-mismatch',
+        `Room "${options.room}" is not the room of this identity, "${this.room}"`,
+      );
+    }
   }
 
   get state(): HostState {
@@ -101,7 +115,8 @@ export class HostClient extends EventTarget {
 
   async #ensureConnected(): Promise<SignalingConnection> {
     if (this.#signaling?.open) return this.#signaling;
-    const signaling = new SignalingConnection(this.#options.server, 'host', this.#options.room);
+    const { server, identity } = this.#options;
+    const signaling = new SignalingConnection(server, 'host', this.room, identity);
     this.#signaling = signaling;
     this.#setState('connecting');
     signaling.addEventListener('message', (event) => {
@@ -170,7 +185,8 @@ export class HostClient extends EventTarget {
     const call = new Call({
       callId,
       role: 'host',
-      room: this.#options.room,
+      room: this.room,
+      identity: this.#options.identity,
       localStream: admitting.media,
       transformApi: requireTransformApi(),
       workerUrl: this.#options.workerUrl,

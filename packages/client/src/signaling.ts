@@ -1,4 +1,6 @@
+import { fromBase64Url, toBase64Url, type CallIdentity } from '@porchlight/e2ee';
 import {
+  hostAuthMessage,
   PROTOCOL_VERSION,
   parseServerMessage,
   type ClientMessage,
@@ -30,14 +32,17 @@ export class SignalingConnection extends EventTarget {
   readonly #url: string;
   readonly #role: Role;
   readonly #room: string;
+  readonly #identity: CallIdentity | null;
   #socket: WebSocket | null = null;
   #closed = false;
 
-  constructor(url: string, role: Role, room: string) {
+  /** A host passes its identity, which signs the relay's challenge. */
+  constructor(url: string, role: Role, room: string, identity: CallIdentity | null = null) {
     super();
     this.#url = url;
     this.#role = role;
     this.#room = room;
+    this.#identity = identity;
   }
 
   /** Whether the connection is open and greeted. */
@@ -46,10 +51,12 @@ export class SignalingConnection extends EventTarget {
   }
 
   /**
-   * Connects and sends `hello`. Resolves with the relay's `welcome`.
+   * Connects and sends `hello`; a host then signs the relay's challenge and waits for
+   * `authenticated`. Resolves with the relay's `welcome`.
    *
    * @throws {PorchlightError} `relay-unreachable` when the relay cannot be reached or does not
-   * answer in time, `relay-error` when it rejects the greeting.
+   * answer in time, `relay-error` when it rejects the greeting, `identity-mismatch` when it
+   * rejects the host's signature.
    */
   connect(): Promise<WelcomeMessage> {
     if (this.#socket !== null) throw new Error('Cannot connect twice: create a new connection');
@@ -64,6 +71,7 @@ export class SignalingConnection extends EventTarget {
       }
       this.#socket = socket;
       let welcomed = false;
+      let welcome: WelcomeMessage | null = null;
       const timer = setTimeout(() => {
         reject(new PorchlightError('relay-unreachable', 'Timed out waiting for the relay to answer'));
         socket.close();
@@ -78,13 +86,21 @@ export class SignalingConnection extends EventTarget {
         if (!result.ok) return; // A relay newer than this client may add messages: ignore them.
         const message = result.message;
         if (!welcomed) {
-          if (message.type === 'welcome') {
+          const finish = (accepted: WelcomeMessage) => {
             welcomed = true;
             clearTimeout(timer);
-            resolve(message);
+            resolve(accepted);
+          };
+          if (message.type === 'welcome' && welcome === null) {
+            welcome = message;
+            if (this.#role !== 'host') finish(message);
+            else this.#authenticate(message, reject);
+          } else if (message.type === 'authenticated' && welcome !== null) {
+            finish(welcome);
           } else if (message.type === 'error') {
             clearTimeout(timer);
-            reject(new PorchlightError('relay-error', `The relay rejected the connection: ${message.code}`));
+            const code = message.code === 'auth-failed' ? 'identity-mismatch' : 'relay-error';
+            reject(new PorchlightError(code, `The relay rejected the connection: ${message.code}`));
           }
           return;
         }
@@ -104,8 +120,26 @@ export class SignalingConnection extends EventTarget {
     });
   }
 
+  /** Signs the challenge of a host's `welcome` and sends `authenticate`. */
+  #authenticate(welcome: WelcomeMessage, reject: (error: PorchlightError) => void): void {
+    const identity = this.#identity;
+    if (identity === null || welcome.challenge === undefined) {
+      reject(new PorchlightError('relay-error', 'Cannot authenticate as host: no identity or challenge'));
+      this.#socket?.close();
+      return;
+    }
+    const message = hostAuthMessage(fromBase64Url(welcome.challenge), this.#room);
+    Promise.resolve(identity.sign(message)).then(
+      (signature) => this.#sendRaw({ type: 'authenticate', signature: toBase64Url(signature) }),
+      (cause: unknown) => {
+        reject(new PorchlightError('identity-mismatch', 'Could not sign the relay challenge', { cause }));
+        this.#socket?.close();
+      },
+    );
+  }
+
   /** Sends one message. Messages sent while the connection is not open are dropped. */
-  send(message: Exclude<ClientMessage, { type: 'hello' }>): void {
+  send(message: Exclude<ClientMessage, { type: 'hello' | 'authenticate' }>): void {
     this.#sendRaw(message);
   }
 

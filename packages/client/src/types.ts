@@ -1,4 +1,7 @@
+import type { CallIdentity } from '@porchlight/e2ee';
 import type { PresenceStatus } from '@porchlight/protocol';
+
+export type { CallIdentity } from '@porchlight/e2ee';
 
 /** Settings shared by the visitor and host clients. */
 export interface ClientOptions {
@@ -13,6 +16,14 @@ export interface ClientOptions {
   workerUrl: string | URL;
   /** ICE servers for the peer connection. Defaults to none: host candidates only. */
   iceServers?: RTCIceServer[];
+}
+
+/** Settings of the host client. The room id follows from the identity. */
+export interface HostClientOptions extends Omit<ClientOptions, 'room'> {
+  /** The therapist's long-term Ed25519 identity; the room id is its public key. */
+  identity: CallIdentity;
+  /** Room id the caller expects. When given, it must equal the identity's room id. */
+  room?: string;
 }
 
 /** Stable codes for every failure a person may need to be told about. */
@@ -36,7 +47,13 @@ export type PorchlightErrorCode =
   /** The therapist went offline while the visitor waited, or was offline on knock. */
   | 'host-offline'
   /** The peer-to-peer connection could not be made or was lost. */
-  | 'call-failed';
+  | 'call-failed'
+  /**
+   * The other side could not prove it holds the therapist's key named by the room id, so
+   * someone may be in the middle and no call is started. On the host's side: the identity does
+   * not match the room.
+   */
+  | 'identity-mismatch';
 
 /** A failure with a stable code for programs and a plain-language message for people. */
 export class PorchlightError extends Error {
@@ -84,7 +101,13 @@ export interface Knock {
 export type CallState = 'connecting' | 'connected' | 'ended';
 
 /** Why a call ended. */
-export type CallEndReason = 'local-hang-up' | 'remote-hang-up' | 'remote-disconnected' | 'failed';
+export type CallEndReason =
+  | 'local-hang-up'
+  | 'remote-hang-up'
+  | 'remote-disconnected'
+  | 'failed'
+  /** The host's signature of the key agreement did not verify with the room id. */
+  | 'identity-mismatch';
 
 export interface PresenceDetail {
   status: PresenceStatus;

@@ -190,6 +190,7 @@ export class VisitorClient extends EventTarget {
       callId,
       role: 'visitor',
       room: this.#options.room,
+      identity: null,
       localStream: media,
       transformApi: requireTransformApi(),
       workerUrl: this.#options.workerUrl,
@@ -201,7 +202,11 @@ export class VisitorClient extends EventTarget {
       if (call.state === 'ended' && this.#call === call && this.#state === 'in-call') {
         this.#media = null;
         this.#callId = null;
-        if (call.endReason === 'failed') {
+        if (call.endReason === 'identity-mismatch') {
+          const text = 'The other side could not prove it is the therapist of this room';
+          this.#error = new PorchlightError('identity-mismatch', text);
+          this.#setState('error');
+        } else if (call.endReason === 'failed') {
           this.#error = new PorchlightError('call-failed', 'The connection to the therapist was lost');
           this.#setState('error');
         } else {

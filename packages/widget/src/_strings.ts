@@ -42,6 +42,17 @@ export const english = {
     decline: 'Decline',
     admitLabel: (name: string): string => `Admit ${name}`,
     declineLabel: (name: string): string => `Decline ${name}`,
+    loadingIdentity: 'Loading your identity key…',
+    identityFailed: 'This browser could not create or load your identity key.',
+    identityFailedAction: 'Use an up-to-date browser outside private mode, then reload.',
+    roomMismatch: (expected: string, actual: string): string =>
+      `This page is set up for room ${expected}, but this browser holds the key of room ` +
+      `${actual}. Update the room on this page, or open it in the browser that holds that key.`,
+    embedHeading: 'Your website snippet',
+    embedHint: 'Paste this line into every page of your website that should show the button.',
+    copy: 'Copy',
+    copied: 'Copied',
+    openDemoSite: 'Open your demo website',
   },
   call: {
     label: 'Video call',
@@ -58,6 +69,9 @@ export const english = {
     cameraIsOff: 'Your camera is off',
     hangUp: 'Hang up',
     hangUpLabel: 'Hang up and end the call',
+    verified: 'Verified therapist',
+    sas: (code: string): string => `Security code ${code}`,
+    sasHint: 'Read the code aloud: if you both see the same digits, nobody is listening in.',
   },
   /** Shown when the client is in the error state but carries no error object. */
   unknownError: {
@@ -106,6 +120,10 @@ export const english = {
     'call-failed': {
       message: 'The call could not be connected or was interrupted.',
       action: 'Check your internet connection, then try again.',
+    },
+    'identity-mismatch': {
+      message: 'We could not confirm that this is your therapist, so the call was stopped.',
+      action: 'Do not retry on this page. Contact your therapist another way and tell them.',
     },
   } satisfies Record<PorchlightErrorCode, ErrorText>,
 };

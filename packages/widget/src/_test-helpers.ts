@@ -28,6 +28,8 @@ interface CallFields {
   remoteStream: MediaStream | null;
   microphoneEnabled: boolean;
   cameraEnabled: boolean;
+  sas: string | null;
+  identityVerified: boolean;
 }
 
 /** Stands in for `Call`: records method calls and changes nothing by itself. */
@@ -40,6 +42,8 @@ export class FakeCall extends FakeTarget<CallFields> {
   remoteStream: MediaStream | null = null;
   microphoneEnabled = true;
   cameraEnabled = true;
+  sas: string | null = null;
+  identityVerified = false;
 
   constructor(readonly callId = 'call-1') {
     super();

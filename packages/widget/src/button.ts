@@ -1,4 +1,5 @@
 import {
+  isRoomId,
   VisitorClient,
   type Call,
   type PorchlightError,
@@ -295,18 +296,20 @@ export class PorchlightButton extends LitElement {
     if (!this.isConnected) return;
     if (this.#client && !this.#ownsClient) return;
 
-    const key = this.room && this.server ? `${this.room}\n${this.server}\n${this.workerUrl}` : null;
+    // A room that is no Ed25519 public key can never be verified, so it counts as not set.
+    const room = isRoomId(this.room) ? this.room : null;
+    const key = room && this.server ? `${room}\n${this.server}\n${this.workerUrl}` : null;
     if (key === this.#clientKey && this.#client) return;
     if (!key && !this.#client) return;
 
     this.#client?.close();
-    if (!key || !this.room || !this.server) {
+    if (!key || !room || !this.server) {
       this.#useClient(null, false);
       return;
     }
 
     const client = new VisitorClient({
-      room: this.room,
+      room,
       server: this.server,
       workerUrl: resolveWorkerUrl(this.workerUrl),
     });
@@ -403,6 +406,7 @@ function retryAction(error: PorchlightError | null): 'reconnect' | 'call' | 'dis
     case 'declined':
     case 'host-offline':
     case 'e2ee-unsupported':
+    case 'identity-mismatch':
       return 'dismiss';
   }
 }

@@ -31,6 +31,23 @@ describe('porchlight-call-view', () => {
     expect(getPart(view, 'status').textContent).to.equal('Connected · end-to-end encrypted');
   });
 
+  it('shows SAS and verified badge', async () => {
+    const call = new FakeCall();
+    const view = await mountView(call);
+    expect(shadowText(view)).not.to.contain('Security code');
+    expect(view.shadowRoot?.querySelector('[part="verified"]')).to.equal(null);
+
+    call.update({ sas: '123 456', state: 'connected' });
+    await view.updateComplete;
+    expect(getPart(view, 'sas').textContent).to.equal('Security code 123 456');
+    expect(shadowText(view)).to.contain('Read the code aloud');
+    expect(view.shadowRoot?.querySelector('[part="verified"]')).to.equal(null);
+
+    call.update({ identityVerified: true });
+    await view.updateComplete;
+    expect(getPart(view, 'verified').textContent).to.equal('Verified therapist');
+  });
+
   it('binds streams to the videos', async () => {
     const call = new FakeCall();
     const view = await mountView(call);

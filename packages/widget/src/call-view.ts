@@ -17,6 +17,8 @@ import { PorchlightHangUpRequestEvent } from './events.js';
  * @csspart remote-video - The other person's video.
  * @csspart local-video - The local camera preview.
  * @csspart status - The line that says whether the call is connected and encrypted.
+ * @csspart verified - The "Verified therapist" badge, shown when the therapist's key checked out.
+ * @csspart sas - The security code both people can compare aloud.
  * @csspart controls - The row of call buttons.
  * @csspart mute - The microphone toggle.
  * @csspart camera - The camera toggle.
@@ -80,6 +82,20 @@ export class PorchlightCallView extends LitElement {
         font-weight: 600;
       }
 
+      .badge {
+        display: inline-block;
+        margin: 0 0 0.5rem;
+        padding: 0.1rem 0.5rem;
+        border: 1px solid currentColor;
+        border-radius: var(--_radius);
+        font-weight: 600;
+      }
+
+      [part='sas'] {
+        margin: 0;
+        font-variant-numeric: tabular-nums;
+      }
+
       .controls {
         display: flex;
         flex-wrap: wrap;
@@ -140,6 +156,13 @@ export class PorchlightCallView extends LitElement {
         </div>
         <div role="status" aria-live="polite">
           <p class="status" part="status">${this.#statusText(call)}</p>
+          ${call.identityVerified
+            ? html`<p class="badge" part="verified">${strings.call.verified}</p>`
+            : nothing}
+          ${call.sas && call.state !== 'ended'
+            ? html`<p part="sas">${strings.call.sas(call.sas)}</p>
+                <p class="hint">${strings.call.sasHint}</p>`
+            : nothing}
           ${this.#mediaHints(call).map((hint) => html`<p class="hint">${hint}</p>`)}
         </div>
         ${this.#renderControls(call)}

@@ -1,8 +1,16 @@
-import { HostClient, type Call, type HostState, type Knock } from '@porchlight/client';
+import {
+  HostClient,
+  roomIdFromPublicKey,
+  type Call,
+  type CallIdentity,
+  type HostState,
+  type Knock,
+} from '@porchlight/client';
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { ChangeController } from './_change-controller.js';
 import { renderInLanguage } from './_i18n.js';
 import { resolveWorkerUrl } from './_config.js';
+import { loadOrCreateIdentity } from './_identity-store.js';
 import { strings } from './_strings.js';
 import { baseStyles } from './_styles.js';
 import {
@@ -16,11 +24,16 @@ export type ConsoleStatus = 'offline' | 'online' | 'in-call';
 
 /**
  * The therapist's console: go online or offline, see who is waiting, admit or decline them, and
- * hold the call.
+ * hold the call. On first use it creates the therapist's Ed25519 identity and keeps it in this
+ * browser profile; the room id is its public key, and the console shows the embed snippet that
+ * carries it.
  *
  * @tag porchlight-console
  *
- * @attr room - Room id of the therapist.
+ * @attr room - Expected room id. Optional: when given and not the stored identity's room id,
+ *   the console shows an error and does not go online.
+ * @attr demo-site - URL of a demo page that reads the room id from `?room=`. Optional: when
+ *   given, the console links to it.
  * @attr server - WebSocket URL of the relay.
  * @attr worker-url - URL of `porchlight-e2ee-worker.js`. Optional.
  * @attr status - Reflected, read-only: `offline`, `online` or `in-call`.
@@ -36,6 +49,9 @@ export type ConsoleStatus = 'offline' | 'online' | 'in-call';
  * @csspart knock - One waiting visitor.
  * @csspart admit - The button that lets a visitor in.
  * @csspart decline - The button that turns a visitor away.
+ * @csspart snippet - The embed snippet that carries the room id.
+ * @csspart copy - The button that copies the snippet.
+ * @csspart demo-site - The link to the demo website.
  *
  * @cssproperty --porchlight-accent - Background of the main buttons.
  * @cssproperty --porchlight-accent-text - Text colour of the main buttons.
@@ -54,6 +70,8 @@ export class PorchlightConsole extends LitElement {
     room: { type: String },
     server: { type: String },
     workerUrl: { type: String, attribute: 'worker-url' },
+    demoSite: { type: String, attribute: 'demo-site' },
+    identity: { attribute: false },
   };
 
   static override styles = [
@@ -107,11 +125,29 @@ export class PorchlightConsole extends LitElement {
         flex: 1;
         color: var(--_muted-text);
       }
+
+      pre {
+        margin: 0;
+        padding: 0.5rem;
+        overflow-x: auto;
+        border: 1px solid var(--_border);
+        border-radius: var(--_radius);
+        background: var(--_surface);
+        white-space: pre-wrap;
+        word-break: break-all;
+      }
     `,
   ];
 
-  /** Room id of the therapist. */
+  /** Expected room id, or null to take whatever the stored identity names. */
   declare room: string | null;
+  /** URL of a demo page that takes the room id as `?room=`, or null. */
+  declare demoSite: string | null;
+  /**
+   * The therapist's identity. Loaded from (or created in) IndexedDB when the element connects
+   * and none was set; set it to use a key kept elsewhere.
+   */
+  declare identity: CallIdentity | null;
   /** WebSocket URL of the relay. */
   declare server: string | null;
   /** URL of the E2EE worker script. When null, the embed's or the package's default is used. */
@@ -122,6 +158,8 @@ export class PorchlightConsole extends LitElement {
   /** Room, server and worker URL the owned client was made with, to notice when they change. */
   #clientKey: string | null = null;
   #lastState: HostState | null = null;
+  #identityFailed = false;
+  #copied = false;
   #knownKnocks = new Set<string>();
   readonly #changes = new ChangeController(this, () => this.#handleClientChange());
   readonly #timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
@@ -131,6 +169,18 @@ export class PorchlightConsole extends LitElement {
     this.room = null;
     this.server = null;
     this.workerUrl = null;
+    this.demoSite = null;
+    this.identity = null;
+  }
+
+  /** Room id of the identity, the therapist's public key; null until the identity is loaded. */
+  get roomId(): string | null {
+    return this.identity ? roomIdFromPublicKey(this.identity.publicKey) : null;
+  }
+
+  /** Whether a `room` is given that is not the identity's room id. */
+  get #roomMismatch(): boolean {
+    return Boolean(this.room && this.roomId && this.room !== this.roomId);
   }
 
   /**
@@ -165,6 +215,7 @@ export class PorchlightConsole extends LitElement {
     super.connectedCallback();
     // Changes of a set client while detached were not heard, so they fire no events now.
     this.#rememberState();
+    this.#loadIdentity();
     this.#syncOwnedClient();
   }
 
@@ -177,7 +228,8 @@ export class PorchlightConsole extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('room') || changed.has('server') || changed.has('workerUrl')) {
+    const inputs = ['room', 'server', 'workerUrl', 'identity'] as const;
+    if (inputs.some((name) => changed.has(name))) {
       this.#syncOwnedClient();
     }
     if (this.getAttribute('status') !== this.status) this.setAttribute('status', this.status);
@@ -190,15 +242,104 @@ export class PorchlightConsole extends LitElement {
 
   protected override render(): TemplateResult {
     const state = this.#client?.state ?? 'idle';
+    if (this.#ownsClient || !this.#client) {
+      const problem = this.#renderIdentityProblem();
+      if (problem) return html`<section aria-label=${strings.console.label}>${problem}</section>`;
+    }
     return html`
       <section aria-label=${strings.console.label}>
         ${this.#renderStatus(state)} ${this.#renderPresenceButton(state)}
         ${state === 'in-call'
           ? html`<porchlight-call-view .call=${this.call}></porchlight-call-view>`
           : nothing}
-        ${this.#renderKnocks(state)}
+        ${this.#renderKnocks(state)} ${this.#renderEmbed()}
       </section>
     `;
+  }
+
+  #renderIdentityProblem(): TemplateResult | null {
+    if (this.#identityFailed) {
+      return html`
+        <div role="alert">
+          <p class="status" part="status">${strings.console.identityFailed}</p>
+          <p class="hint">${strings.console.identityFailedAction}</p>
+        </div>
+      `;
+    }
+    if (this.#roomMismatch) {
+      return html`
+        <div role="alert">
+          <p class="status" part="status">
+            ${strings.console.roomMismatch(this.room ?? '', this.roomId ?? '')}
+          </p>
+        </div>
+      `;
+    }
+    if (!this.identity && this.server) {
+      return html`<p class="status" part="status">${strings.console.loadingIdentity}</p>`;
+    }
+    return null;
+  }
+
+  #renderEmbed(): TemplateResult | typeof nothing {
+    const snippet = this.#snippet();
+    if (!snippet) return nothing;
+    const roomId = this.roomId ?? '';
+    const demo = this.demoSite ? new URL(this.demoSite, document.baseURI) : null;
+    demo?.searchParams.set('room', roomId);
+    return html`
+      <h2 id="embed">${strings.console.embedHeading}</h2>
+      <p class="hint">${strings.console.embedHint}</p>
+      <pre part="snippet" aria-labelledby="embed">${snippet}</pre>
+      <div>
+        <button part="copy" type="button" @click=${this.#handleCopyClick}>
+          ${this.#copied ? strings.console.copied : strings.console.copy}
+        </button>
+        ${demo
+          ? html`<a part="demo-site" href=${demo.href} target="_blank" rel="noopener"
+              >${strings.console.openDemoSite}</a
+            >`
+          : nothing}
+      </div>
+    `;
+  }
+
+  /** The one-line embed for the therapist's website, or null before room and server are known. */
+  #snippet(): string | null {
+    const roomId = this.roomId;
+    if (!roomId || !this.server) return null;
+    // porchlight.js is served from the folder that holds the worker script.
+    const script = new URL('porchlight.js', resolveWorkerUrl(this.workerUrl)).href;
+    return (
+      `<script src="${script}" data-room="${roomId}" ` +
+      `data-server="${this.server}" async></script>`
+    );
+  }
+
+  #handleCopyClick(): void {
+    const snippet = this.#snippet();
+    if (!snippet) return;
+    navigator.clipboard.writeText(snippet).then(
+      () => {
+        this.#copied = true;
+        this.requestUpdate();
+      },
+      // Copying needs a focused, secure page; the snippet stays selectable to copy by hand.
+      () => undefined,
+    );
+  }
+
+  #loadIdentity(): void {
+    if (this.identity || this.#identityFailed) return;
+    loadOrCreateIdentity().then(
+      (identity) => {
+        this.identity ??= identity;
+      },
+      () => {
+        this.#identityFailed = true;
+        this.requestUpdate();
+      },
+    );
   }
 
   #renderStatus(state: HostState): TemplateResult {
@@ -288,23 +429,24 @@ export class PorchlightConsole extends LitElement {
     `;
   }
 
-  /** Makes, replaces or drops the element's own client to match room, server and worker URL. */
+  /** Makes, replaces or drops the element's own client to match identity, server and worker. */
   #syncOwnedClient(): void {
     if (!this.isConnected) return;
     if (this.#client && !this.#ownsClient) return;
 
-    const key = this.room && this.server ? `${this.room}\n${this.server}\n${this.workerUrl}` : null;
+    const roomId = this.#roomMismatch ? null : this.roomId;
+    const key = roomId && this.server ? `${roomId}\n${this.server}\n${this.workerUrl}` : null;
     if (key === this.#clientKey && this.#client) return;
     if (!key && !this.#client) return;
 
     this.#client?.close();
-    if (!key || !this.room || !this.server) {
+    if (!key || !this.identity || !this.server) {
       this.#useClient(null, false);
       return;
     }
 
     const client = new HostClient({
-      room: this.room,
+      identity: this.identity,
       server: this.server,
       workerUrl: resolveWorkerUrl(this.workerUrl),
     });
