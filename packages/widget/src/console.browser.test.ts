@@ -123,4 +123,61 @@ describe('porchlight-console', () => {
     await change(element, fake, { state: 'online', knocks });
     expect(unnamedButtons(element)).to.deep.equal([]);
   });
+
+  describe('identity', () => {
+    const server = 'ws://127.0.0.1:9';
+
+    async function mountOwned(attributes: Record<string, string>): Promise<PorchlightConsole> {
+      const element = document.createElement('porchlight-console');
+      for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+      await mount(element);
+      for (let i = 0; i < 100 && element.roomId === null; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await element.updateComplete;
+      return element;
+    }
+
+    it('keeps one identity across elements', async () => {
+      const first = await mountOwned({ server });
+      expect(first.roomId).to.match(/^[A-Za-z0-9_-]{43}$/);
+      first.remove();
+      const second = await mountOwned({ server });
+      expect(second.roomId).to.equal(first.roomId);
+      expect(second.client?.room).to.equal(first.roomId);
+    });
+
+    it('shows the snippet and demo link', async () => {
+      const element = await mountOwned({ server, 'demo-site': '/site/' });
+      const roomId = element.roomId ?? '';
+      const snippet = getPart(element, 'snippet').textContent ?? '';
+      expect(snippet).to.contain(`data-room="${roomId}"`);
+      expect(snippet).to.contain(`data-server="${server}"`);
+      expect(snippet).to.match(/^<script src="[^"]+\/porchlight\.js" /);
+      const link = getPart<HTMLAnchorElement>(element, 'demo-site');
+      expect(new URL(link.href).pathname).to.equal('/site/');
+      expect(new URL(link.href).searchParams.get('room')).to.equal(roomId);
+      expect(link.textContent).to.equal('Open your demo website');
+    });
+
+    it('refuses a room of another identity', async () => {
+      const other = 'O2onvM62pC1io6jQKm8Nc2UyFXcd4kOmOsBIoYtZ2ik';
+      const element = await mountOwned({ server, room: other });
+      expect(element.roomId).not.to.equal(other);
+      expect(element.client).to.equal(null);
+      expect(hasPart(element, 'go-online')).to.equal(false);
+      const alert = element.shadowRoot?.querySelector('[role="alert"]');
+      expect(alert?.textContent).to.contain(other);
+      expect(alert?.textContent).to.contain(element.roomId ?? 'missing');
+    });
+
+    it('accepts its own room', async () => {
+      const first = await mountOwned({ server });
+      const roomId = first.roomId ?? '';
+      first.remove();
+      const element = await mountOwned({ server, room: roomId });
+      expect(element.client?.room).to.equal(roomId);
+      expect(hasPart(element, 'go-online')).to.equal(true);
+    });
+  });
 });

@@ -227,11 +227,15 @@ export class PorchlightConsole extends LitElement {
     this.#useClient(null, false);
   }
 
-  protected override updated(changed: PropertyValues<this>): void {
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // Syncing here, before render, folds the client change into this update.
     const inputs = ['room', 'server', 'workerUrl', 'identity'] as const;
     if (inputs.some((name) => changed.has(name))) {
       this.#syncOwnedClient();
     }
+  }
+
+  protected override updated(): void {
     if (this.getAttribute('status') !== this.status) this.setAttribute('status', this.status);
   }
 
