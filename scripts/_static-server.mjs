@@ -43,7 +43,7 @@ const CONTENT_TYPES = {
 const SERVER_ATTRIBUTE = /(\s(?:data-)?server=")[^"]*(")/g;
 const ROOM_ATTRIBUTE = /(\s(?:data-)?room=")[^"]*(")/g;
 
-/** Whether `room` is a room id: an Ed25519 public key in canonical unpadded base64url. */
+/** Returns whether `room` is a room id: an Ed25519 public key in canonical unpadded base64url. */
 export function isRoomId(room) {
   if (typeof room !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(room)) return false;
   const bytes = Buffer.from(room, 'base64url');

@@ -82,7 +82,7 @@ export function checkAuthenticate(
   return { ok: true };
 }
 
-/** Decodes a room id to the Ed25519 public key it names, or undefined when it is none. */
+/** Decodes a room id to its Ed25519 public key, or returns undefined when it is not a valid key. */
 function decodeRoomKey(room: string): Uint8Array | undefined {
   const bytes = Buffer.from(room, 'base64url');
   // Buffer decoding is lenient, so the round trip rejects any text that is not canonical.

@@ -36,7 +36,7 @@ export class SignalingConnection extends EventTarget {
   #socket: WebSocket | null = null;
   #closed = false;
 
-  /** A host passes its identity, which signs the relay's challenge. */
+  /** Creates a connection. A host must pass `identity`, which signs the relay's challenge. */
   constructor(url: string, role: Role, room: string, identity: CallIdentity | null = null) {
     super();
     this.#url = url;

@@ -71,7 +71,7 @@ export function publicKeyFromRoomId(room: string): Uint8Array {
   return publicKey;
 }
 
-/** Whether `room` is a valid room id, that is an Ed25519 public key in unpadded base64url. */
+/** Returns whether `room` is a valid room id: an Ed25519 public key in unpadded base64url. */
 export function isRoomId(room: unknown): room is string {
   if (typeof room !== 'string') return false;
   try {

@@ -102,7 +102,7 @@ export interface CallSecrets {
   transcriptHash: Uint8Array;
 }
 
-/** What the host derives and what it sends back to the visitor. */
+/** The host's derived secrets and the public values it sends back to the visitor. */
 export interface HostAgreement {
   /** The host's ephemeral X25519 public key, to send. */
   x25519PublicKey: Uint8Array;
@@ -197,7 +197,7 @@ export async function signTranscript(
 }
 
 /**
- * Whether `signature` is the room's identity key signing `transcriptHash`. False for any
+ * Returns whether `signature` is the room's identity key signing `transcriptHash`: false for any
  * malformed input, a signature by another key, or a hash of another transcript.
  */
 export function verifyTranscript(

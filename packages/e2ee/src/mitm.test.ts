@@ -119,7 +119,7 @@ function impersonateHost(share: VisitorHello, signWith = therapistIdentity) {
   };
 }
 
-function expectRefused(outcome: Outcome): void {
+function expectRejected(outcome: Outcome): void {
   expect(outcome.visitorAccepts).toBe(false);
   expect(outcome.visitorSecrets.sas).not.toBe(outcome.hostSecrets.sas);
   expect(bytesToHex(outcome.visitorSecrets.chat)).not.toBe(bytesToHex(outcome.hostSecrets.chat));
@@ -140,7 +140,7 @@ describe('relay in the middle', () => {
       toVisitor: async (reply) => ({ ...reply, x25519: ownShare.x25519.publicKey }),
       fingerprints: HONEST_DTLS,
     };
-    expectRefused(await runCall(relay));
+    expectRejected(await runCall(relay));
   });
 
   it('swapped ML-KEM ciphertext is refused', async () => {
@@ -157,7 +157,7 @@ describe('relay in the middle', () => {
       },
       fingerprints: HONEST_DTLS,
     };
-    expectRefused(await runCall(relay));
+    expectRejected(await runCall(relay));
   });
 
   it('full exchange with each side is refused', async () => {
@@ -171,7 +171,7 @@ describe('relay in the middle', () => {
       toVisitor: (reply) => impersonateHost(visitorHello as VisitorHello)(reply),
       fingerprints: HONEST_DTLS,
     };
-    expectRefused(await runCall(relay));
+    expectRejected(await runCall(relay));
   });
 
   it('re-signing with the relay own key is refused', async () => {
@@ -185,7 +185,7 @@ describe('relay in the middle', () => {
       toVisitor: (reply) => impersonateHost(visitorHello as VisitorHello, relayIdentity)(reply),
       fingerprints: HONEST_DTLS,
     };
-    expectRefused(await runCall(relay));
+    expectRejected(await runCall(relay));
   });
 
   it('swapped DTLS fingerprints are refused', async () => {

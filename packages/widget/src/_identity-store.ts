@@ -1,9 +1,9 @@
 import type { CallIdentity } from '@porchlight/client';
 
-// The identity lives in IndexedDB, not localStorage: IndexedDB can hold a WebCrypto CryptoKey
-// created non-extractable, so a script on the console page can make the key sign while it runs
-// but cannot read the private key bytes and carry them away. localStorage holds only strings,
-// which would put the private key itself within reach of any such script.
+// The identity is stored in IndexedDB, not localStorage, because IndexedDB can store a WebCrypto
+// CryptoKey created non-extractable. A script on the console page can then make the key sign
+// while it runs, but it cannot read the private key bytes and carry them away. localStorage
+// stores only strings, which would put the private key itself within reach of such a script.
 const DB_NAME = 'porchlight';
 const STORE_NAME = 'identity';
 const RECORD_KEY = 'therapist';

@@ -25,7 +25,7 @@ export type ConsoleStatus = 'offline' | 'online' | 'in-call';
 /**
  * The therapist's console: go online or offline, see who is waiting, admit or decline them, and
  * hold the call. On first use it creates the therapist's Ed25519 identity and keeps it in this
- * browser profile; the room id is its public key, and the console shows the embed snippet that
+ * browser profile. The room id is its public key, and the console shows the embed snippet that
  * carries it.
  *
  * @tag porchlight-console
