@@ -82,22 +82,29 @@ export class Diagnostics {
 
 /**
  * Starts the relay on a free port and the static server on another, with the example pages'
- * relay URL rewritten to the relay's. `relayEnv` adds environment variables for the relay.
+ * relay URL rewritten to the relay's. `relayEnv` adds environment variables for the relay. With
+ * `startProxy`, the pages connect to the proxy it starts in front of the relay instead:
+ * `startProxy(relayUrl)` resolves with `{ url, close }`.
  */
-export async function startServers(diagnostics, relayEnv = {}) {
+export async function startServers(diagnostics, relayEnv = {}, { startProxy } = {}) {
   const onLine = (line) => diagnostics.add('relay', line);
   const relay = await startRelay({ port: 0, onLine, env: relayEnv });
+  let proxy;
   let web;
   try {
-    web = await startStaticServer({ port: 0, relayUrl: relay.url, widgetDir });
+    proxy = startProxy ? await startProxy(relay.url) : undefined;
+    web = await startStaticServer({ port: 0, relayUrl: proxy?.url ?? relay.url, widgetDir });
   } catch (error) {
+    await proxy?.close();
     await relay.stop();
     throw error;
   }
   return {
     relayUrl: relay.url,
     baseUrl: web.url,
+    proxy,
     async close() {
+      await proxy?.close();
       await Promise.all([relay.stop(), web.close()]);
     },
   };

@@ -1,0 +1,105 @@
+// End to end with a relay in the middle: a proxy between the browsers and the real relay runs its
+// own key agreement with each side. The visitor must stop the call with the identity error, and
+// the host must never install keys that the proxy knows.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startEvilRelay } from './_evil-relay.mjs';
+import {
+  clickWhenPresent,
+  Diagnostics,
+  launchBrowser,
+  openPage,
+  readConsoleRoomId,
+  requireWidgetBuild,
+  saveScreenshot,
+  startServers,
+  waitUntil,
+} from './_harness.mjs';
+
+const HOST_TAG = 'porchlight-console';
+const VISITOR_TAG = 'porchlight-button';
+const TEST_TIMEOUT_MS = 60_000;
+const HOOK_TIMEOUT_MS = 30_000;
+const IDENTITY_MESSAGE = 'We could not confirm that this is your therapist, so the call was stopped.';
+
+describe('call through a relay in the middle', () => {
+  const diagnostics = new Diagnostics();
+  let servers;
+  let host;
+  let visitor;
+
+  before(
+    async () => {
+      requireWidgetBuild();
+      servers = await startServers(diagnostics, {}, { startProxy: startEvilRelay });
+      host = await launchBrowser('host', diagnostics);
+      visitor = await launchBrowser('visitor', diagnostics);
+    },
+    { timeout: HOOK_TIMEOUT_MS },
+  );
+
+  after(
+    async () => {
+      await Promise.allSettled([host?.close(), visitor?.close()]);
+      await servers?.close();
+    },
+    { timeout: HOOK_TIMEOUT_MS },
+  );
+
+  it('visitor shows the identity error', { timeout: TEST_TIMEOUT_MS }, async () => {
+    await diagnostics.explainFailure(async () => {
+      const hostPage = await openPage(host, `${servers.baseUrl}/console/`, diagnostics);
+      const roomId = await readConsoleRoomId(hostPage);
+      await diagnostics.step('host clicks go-online', () =>
+        clickWhenPresent(hostPage, `${HOST_TAG} >>> [part~="go-online"]`),
+      );
+      const visitorPage = await openPage(
+        visitor,
+        `${servers.baseUrl}/site/?room=${roomId}`,
+        diagnostics,
+      );
+      await diagnostics.step('visitor button shows presence="available"', () =>
+        visitorPage.waitForSelector(`${VISITOR_TAG}[presence="available"]`, { timeout: 15_000 }),
+      );
+      await diagnostics.step('visitor clicks talk-button', () =>
+        clickWhenPresent(visitorPage, `${VISITOR_TAG} >>> [part~="talk-button"]`),
+      );
+      await diagnostics.step('host clicks admit', () =>
+        clickWhenPresent(hostPage, `${HOST_TAG} >>> [part~="admit"]`),
+      );
+
+      const errorCode = await diagnostics.step('visitor reports identity-mismatch', () =>
+        waitUntil(
+          () =>
+            visitorPage.evaluate(
+              (tag) => document.querySelector(tag)?.client?.error?.code ?? null,
+              VISITOR_TAG,
+            ),
+          (code) => code !== null,
+          { description: 'an error on the visitor client' },
+        ),
+      );
+      await saveScreenshot(visitorPage, 'evil-relay-visitor');
+
+      assert.equal(errorCode, 'identity-mismatch');
+      const alertText = await visitorPage.evaluate(
+        (tag) => document.querySelector(tag)?.shadowRoot?.querySelector('[role="alert"]')?.textContent,
+        VISITOR_TAG,
+      );
+      assert.ok(alertText?.includes(IDENTITY_MESSAGE), `visitor alert reads: ${alertText}`);
+      assert.equal(servers.proxy.stats.rewrittenKeyShares, 2, 'proxy rewrote both key shares');
+
+      const hostCall = await waitUntil(
+        () =>
+          hostPage.evaluate((tag) => {
+            const call = document.querySelector(tag)?.call;
+            return call ? { state: call.state, endReason: call.endReason } : null;
+          }, HOST_TAG),
+        (call) => call?.state === 'ended',
+        { description: 'the host call to end' },
+      );
+      assert.equal(hostCall.endReason, 'remote-hang-up');
+      assert.deepEqual(diagnostics.uncaughtErrors, [], 'pages threw uncaught errors');
+    });
+  });
+});
