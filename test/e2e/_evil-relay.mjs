@@ -1,8 +1,8 @@
 // A relay in the middle for the end-to-end tests: a WebSocket proxy in front of the real relay
-// that runs its own key agreement with each side of a call. It replaces the visitor's key share
-// (X25519 key and ML-KEM key) with its own on the way to the host, and the host's X25519 key and
-// ML-KEM ciphertext with values of its own exchange with the visitor on the way back. The host's
-// signature passes through unchanged, because the proxy cannot sign for the room.
+// that runs its own key agreement with each side of a call. On the way to the host it replaces
+// the visitor's X25519 and ML-KEM keys with its own. On the way back it replaces the host's X25519
+// key and ML-KEM ciphertext with those of its own exchange with the visitor. The host's signature
+// passes through unchanged, because the proxy cannot sign for the room.
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import {
@@ -16,7 +16,7 @@ const { WebSocket, WebSocketServer } = createRequire(
   new URL('../../signaling-server/package.json', import.meta.url),
 )('ws');
 
-/** Placeholder DTLS fingerprints for the proxy's own transcript, which nobody checks. */
+/** Placeholder DTLS fingerprints for the proxy's own transcript, which no side verifies. */
 const FAKE_FINGERPRINTS = 'sha-256 00';
 
 /**
@@ -92,7 +92,7 @@ function rewrite(text, visitorShares, stats) {
     share.x25519 = toBase64Url(own.x25519.publicKey);
     share.mlkem = toBase64Url(own.mlkem.encapsulationKey);
   } else if (share.mlkemCiphertext !== undefined) {
-    // Host to visitor: answer the visitor's real share with the proxy's own exchange.
+    // Host to visitor: reply to the visitor's real share with the proxy's own exchange.
     const visitor = visitorShares.get(message.callId);
     if (visitor === undefined) return text;
     const fake = agreeAsHost({

@@ -1,6 +1,6 @@
 // End to end with a relay in the middle: a proxy between the browsers and the real relay runs its
 // own key agreement with each side. The visitor must stop the call with the identity error, and
-// the host must never install keys that the proxy knows.
+// call must end on the host's side too.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startEvilRelay } from './_evil-relay.mjs';
