@@ -5,7 +5,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { contentSecurityPolicy, startStaticServer } from '../scripts/_static-server.mjs';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { contentSecurityPolicy, isRoomId, startStaticServer } from '../scripts/_static-server.mjs';
 
 const RELAY_URL = 'ws://127.0.0.1:4321';
 
@@ -53,7 +54,41 @@ describe('static server', () => {
 
   it('rewrites the relay URL in console HTML', async () => {
     const html = await (await fetch(`${server.url}/console/`)).text();
-    assert.match(html, /<porchlight-console room="demo-room" server="ws:\/\/127\.0\.0\.1:4321">/);
+    assert.match(html, /<porchlight-console server="ws:\/\/127\.0\.0\.1:4321" demo-site=/);
+  });
+
+  it('writes a valid room into site HTML', async () => {
+    const room = Buffer.from(ed25519.keygen().publicKey).toString('base64url');
+    const response = await fetch(`${server.url}/site/?room=${room}`);
+    const html = await response.text();
+    assert.equal(response.status, 200);
+    assert.match(html, new RegExp(` data-room="${room}" `));
+    assert.equal(html.split('data-room=').length, 2, 'one data-room attribute');
+  });
+
+  it('leaves the room of other pages alone', async () => {
+    const room = Buffer.from(ed25519.keygen().publicKey).toString('base64url');
+    const html = await (await fetch(`${server.url}/console/?room=${room}`)).text();
+    assert.doesNotMatch(html, new RegExp(room));
+  });
+
+  it('rejects an invalid room with 400', async () => {
+    const valid = Buffer.from(ed25519.keygen().publicKey).toString('base64url');
+    const invalid = ['demo-room', `${valid.slice(0, 42)}B`, `${valid}A`, '%22%3E%3Cscript%3E'];
+    for (const room of invalid) {
+      const response = await fetch(`${server.url}/site/?room=${room}`);
+      assert.equal(response.status, 400, room);
+      assert.match(await response.text(), /Invalid "room"/, room);
+    }
+  });
+
+  it('checks room ids are curve points', () => {
+    assert.equal(isRoomId(Buffer.from(ed25519.keygen().publicKey).toString('base64url')), true);
+    // y = 2 is not the y-coordinate of any Ed25519 point.
+    const offCurve = Buffer.alloc(32);
+    offCurve[0] = 2;
+    assert.equal(isRoomId(offCurve.toString('base64url')), false);
+    assert.equal(isRoomId(undefined), false);
   });
 
   it('sends CSP and no-store on HTML', async () => {
