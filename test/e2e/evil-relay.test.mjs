@@ -89,16 +89,13 @@ describe('call through a relay in the middle', () => {
       assert.ok(alertText?.includes(IDENTITY_MESSAGE), `visitor alert reads: ${alertText}`);
       assert.equal(servers.proxy.stats.rewrittenKeyShares, 2, 'proxy rewrote both key shares');
 
-      const hostCall = await waitUntil(
-        () =>
-          hostPage.evaluate((tag) => {
-            const call = document.querySelector(tag)?.call;
-            return call ? { state: call.state, endReason: call.endReason } : null;
-          }, HOST_TAG),
-        (call) => call?.state === 'ended',
+      // The visitor sends hang-up and closes the peer connection; whichever reaches the host
+      // first decides its end reason, so only the end itself is checked.
+      await waitUntil(
+        () => hostPage.evaluate((tag) => document.querySelector(tag)?.call?.state ?? null, HOST_TAG),
+        (state) => state === 'ended',
         { description: 'the host call to end' },
       );
-      assert.equal(hostCall.endReason, 'remote-hang-up');
       assert.deepEqual(diagnostics.uncaughtErrors, [], 'pages threw uncaught errors');
     });
   });
