@@ -19,6 +19,7 @@ import {
   launchBrowser,
   openPage,
   readCallStats,
+  readConsoleRoomId,
   requireWidgetBuild,
   RESULTS_DIR,
   startServers,
@@ -165,9 +166,10 @@ describe('visit under a strict CSP', () => {
         undefined,
         prepare(hostRecord, false),
       );
+      const roomId = await readConsoleRoomId(hostPage);
       const visitorPage = await openPage(
         visitor,
-        `${servers.baseUrl}/site/`,
+        `${servers.baseUrl}/site/?room=${roomId}`,
         diagnostics,
         undefined,
         prepare(visitorRecord, true),

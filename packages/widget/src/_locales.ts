@@ -37,6 +37,19 @@ export const german: Strings = {
     decline: 'Ablehnen',
     admitLabel: (name: string): string => `${name} hereinlassen`,
     declineLabel: (name: string): string => `${name} ablehnen`,
+    loadingIdentity: 'Ihr Schlüssel wird geladen…',
+    identityFailed: 'Dieser Browser konnte Ihren Schlüssel nicht erstellen oder laden.',
+    identityFailedAction:
+      'Nutzen Sie einen aktuellen Browser außerhalb des privaten Modus und laden Sie neu.',
+    roomMismatch: (expected: string, actual: string): string =>
+      `Diese Seite ist für den Raum ${expected} eingerichtet, aber dieser Browser hat den ` +
+      `Schlüssel des Raums ${actual}. Ändern Sie den Raum auf dieser Seite oder öffnen Sie sie ` +
+      `in dem Browser mit diesem Schlüssel.`,
+    embedHeading: 'Code für Ihre Website',
+    embedHint: 'Fügen Sie diese Zeile in jede Seite Ihrer Website ein, die den Knopf zeigen soll.',
+    copy: 'Kopieren',
+    copied: 'Kopiert',
+    openDemoSite: 'Ihre Demo-Website öffnen',
   },
   call: {
     label: 'Videogespräch',
@@ -53,6 +66,10 @@ export const german: Strings = {
     cameraIsOff: 'Ihre Kamera ist aus',
     hangUp: 'Auflegen',
     hangUpLabel: 'Auflegen und Gespräch beenden',
+    verified: 'Bestätigte Praxis',
+    sas: (code: string): string => `Sicherheitscode ${code}`,
+    sasHint:
+      'Lesen Sie den Code laut vor: Sehen Sie beide dieselben Ziffern, hört niemand mit.',
   },
   unknownError: {
     message: 'Etwas ist schiefgelaufen.',
@@ -109,6 +126,13 @@ export const german: Strings = {
     'call-failed': {
       message: 'Das Gespräch konnte nicht aufgebaut werden oder wurde unterbrochen.',
       action: 'Prüfen Sie Ihre Internetverbindung und versuchen Sie es dann noch einmal.',
+    },
+    'identity-mismatch': {
+      message: 'Wir konnten nicht bestätigen, dass dies Ihre Praxis ist, daher wurde das ' +
+        'Gespräch beendet.',
+      action:
+        'Versuchen Sie es auf dieser Seite nicht erneut. Erreichen Sie die Praxis auf anderem ' +
+        'Weg und sagen Sie ihr Bescheid.',
     },
   },
 };
