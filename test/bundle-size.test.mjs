@@ -17,7 +17,9 @@ const budgets = [
   {
     name: 'call chunk',
     match: (file) => file === 'porchlight-call.js' || /^porchlight-chunk-.*\.js$/.test(file),
-    maxBytes: 60 * KIB,
+    // ML-KEM-768 (about 7 KiB gzip) and Ed25519 verification (about 5 KiB) came with the
+    // identity check of the key agreement.
+    maxBytes: 64 * KIB,
   },
   {
     // 15.6 KiB with the WebCrypto AES path, H.264 NAL handling and the key ratchet.
