@@ -205,6 +205,10 @@ export class TestClient {
     return client;
   }
 
+  // Two overloads, because TypeScript checks an object literal with a known `type` against that
+  // message alone when the target is one union of both, and tests send malformed messages too.
+  send(message: ClientMessage): void;
+  send(message: Record<string, unknown>): void;
   send(message: ClientMessage | Record<string, unknown>): void {
     this.socket.send(JSON.stringify(message));
   }

@@ -160,17 +160,12 @@ describe('rate limit', () => {
     const { url } = await startRelay({ rateLimitPerSecond: 1, rateLimitBurst: 5 });
     const client = await TestClient.join(url, 'host', randomRoom());
 
-    // hello took one token, so four unknown messages get invalid-message and the rest is dropped.
+    // hello and authenticate took one token each, so three unknown messages get invalid-message
+    // and the rest is dropped.
     for (let index = 0; index < 8; index++) client.send({ type: `probe-${index}` });
     const codes: string[] = [];
-    for (let index = 0; index < 5; index++) codes.push((await client.next('error')).code);
-    expect(codes).toEqual([
-      'invalid-message',
-      'invalid-message',
-      'invalid-message',
-      'invalid-message',
-      'rate-limited',
-    ]);
+    for (let index = 0; index < 4; index++) codes.push((await client.next('error')).code);
+    expect(codes).toEqual(['invalid-message', 'invalid-message', 'invalid-message', 'rate-limited']);
     await sleep(200);
     expect(client.received).toEqual([]);
     expect(client.socket.readyState).toBe(WebSocket.OPEN);

@@ -11,6 +11,7 @@ import {
   Diagnostics,
   launchBrowser,
   openPage,
+  readConsoleRoomId,
   requireWidgetBuild,
   startServers,
   waitUntil,
@@ -61,7 +62,9 @@ async function knockAndAdmit({ servers, host, visitor, diagnostics }) {
   await diagnostics.step('host clicks go-online', () =>
     clickWhenPresent(hostPage, `${HOST_TAG} >>> [part~="go-online"]`),
   );
-  const visitorPage = await openPage(visitor, `${servers.baseUrl}/site/`, diagnostics, hooks);
+  const roomId = await readConsoleRoomId(hostPage);
+  const siteUrl = `${servers.baseUrl}/site/?room=${roomId}`;
+  const visitorPage = await openPage(visitor, siteUrl, diagnostics, hooks);
   await diagnostics.step('visitor button shows presence="available"', () =>
     visitorPage.waitForSelector(`${VISITOR_TAG}[presence="available"]`, { timeout: 15_000 }),
   );
