@@ -6,8 +6,8 @@
 // allows it in the Content-Security-Policy, so files on disk never change.
 //
 // Room ids are therapist public keys, created by the console in each browser, so no fixed id
-// can sit in the demo website. Pages under /site/ take it from a `?room=` query parameter: a
-// valid room id there replaces every `data-room="..."` and `room="..."` attribute in the page.
+// can sit in the demo pages. Every page but the console takes it from a `?room=` query
+// parameter: a valid room id there replaces every `data-room="..."` and `room="..."` attribute.
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { createReadStream } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
@@ -192,7 +192,7 @@ async function handleRequest(request, response, mounts, relayUrl) {
   }
 
   let room;
-  if (url.pathname.startsWith('/site/') && url.searchParams.has('room')) {
+  if (!url.pathname.startsWith('/console/') && url.searchParams.has('room')) {
     room = url.searchParams.get('room');
     if (!isRoomId(room)) {
       sendText(response, 400, 'Invalid "room": expected the 43-character room id the console shows');

@@ -66,7 +66,7 @@ describe('static server', () => {
     assert.equal(html.split('data-room=').length, 2, 'one data-room attribute');
   });
 
-  it('leaves the room of other pages alone', async () => {
+  it('leaves the console room alone', async () => {
     const room = Buffer.from(ed25519.keygen().publicKey).toString('base64url');
     const html = await (await fetch(`${server.url}/console/?room=${room}`)).text();
     assert.doesNotMatch(html, new RegExp(room));

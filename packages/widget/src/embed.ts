@@ -2,7 +2,7 @@
  * Entry of the script-tag loader `porchlight.js`, a small classic script:
  *
  * ```html
- * <script src="https://cdn.example.org/porchlight.js" data-room="dr-lee"
+ * <script src="https://cdn.example.org/porchlight.js" data-room="ROOM-ID"
  *   data-server="wss://relay.example.org" async></script>
  * ```
  *
