@@ -22,10 +22,11 @@ const budgets = [
     maxBytes: 64 * KIB,
   },
   {
-    // 15.6 KiB with the WebCrypto AES path, H.264 NAL handling and the key ratchet.
+    // The product requirement is "at most 15 KB gzip", read strictly as 15,000 bytes. The worker
+    // runs AES on WebCrypto only, so it bundles no AES code (test/e2ee-worker-bundle.test.mjs).
     name: 'E2EE worker',
     match: (file) => file === 'porchlight-e2ee-worker.js',
-    maxBytes: 17 * KIB,
+    maxBytes: 15_000,
   },
 ];
 
@@ -40,8 +41,8 @@ for (const { name, match, maxBytes } of budgets) {
     assert.ok(files.length > 0, `No ${name} file found in ${distDir}: run npm run build first`);
 
     const bytes = files.reduce((sum, file) => sum + gzipBytes(file), 0);
-    const budget = `${(maxBytes / KIB).toFixed(0)} KiB`;
-    const measured = `${(bytes / KIB).toFixed(1)} KiB gzip`;
+    const budget = `${(maxBytes / KIB).toFixed(1)} KiB (${maxBytes} B)`;
+    const measured = `${(bytes / KIB).toFixed(1)} KiB gzip (${bytes} B)`;
     t.diagnostic(`${name} (${files.join(', ')}): ${measured}, budget ${budget}`);
     assert.ok(bytes <= maxBytes, `${name} is ${bytes} bytes gzip, over the budget of ${maxBytes}`);
   });

@@ -1,40 +1,8 @@
 import { ctr, gcm } from '@noble/ciphers/aes.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
-import type { CHash } from '@noble/hashes/utils.js';
 import { concatBytes, equalBytesConstantTime, writeUintBE } from './_bytes.js';
-
-/** Parameters of one SFrame cipher suite, RFC 9605 section 4.5 (Table 2). */
-export interface SuiteParams {
-  id: number;
-  name: string;
-  /** Hash of HKDF (and of HMAC in the AES-CTR+HMAC suites). */
-  hash: CHash;
-  /** `sframe_key` length Nk in bytes. */
-  keyLength: number;
-  /** AES-CTR key length Nka for the AES-CTR+HMAC suites, 0 for AES-GCM. */
-  encKeyLength: number;
-  /** Tag length Nt in bytes. */
-  tagLength: number;
-}
-
-/** Nonce length Nn, 12 bytes in every RFC 9605 suite. */
-export const NONCE_LENGTH = 12;
-
-export const SUITES: ReadonlyMap<number, SuiteParams> = new Map(
-  (
-    [
-      [0x0001, 'AES_128_CTR_HMAC_SHA256_80', sha256, 48, 16, 10],
-      [0x0002, 'AES_128_CTR_HMAC_SHA256_64', sha256, 48, 16, 8],
-      [0x0003, 'AES_128_CTR_HMAC_SHA256_32', sha256, 48, 16, 4],
-      [0x0004, 'AES_128_GCM_SHA256_128', sha256, 16, 0, 16],
-      [0x0005, 'AES_256_GCM_SHA512_128', sha512, 32, 0, 16],
-    ] as const
-  ).map(([id, name, hash, keyLength, encKeyLength, tagLength]) => [
-    id,
-    { id, name, hash, keyLength, encKeyLength, tagLength },
-  ]),
-);
+import type { SuiteParams } from './_suites.js';
 
 /** An AEAD keyed once with `sframe_key`, so per-frame work skips the key split. */
 export interface KeyedAead {
@@ -85,7 +53,7 @@ function createCtrHmac(suite: SuiteParams, key: Uint8Array): KeyedAead {
     writeUintBE(BigInt(ciphertext.length), lengths.subarray(8, 16));
     writeUintBE(BigInt(suite.tagLength), lengths.subarray(16, 24));
     const mac = hmac
-      .create(suite.hash, authKey)
+      .create(suite.hash === 'SHA-512' ? sha512 : sha256, authKey)
       .update(lengths)
       .update(nonce)
       .update(aad)

@@ -5,7 +5,7 @@ import { concatBytes } from './_bytes.js';
 import { hasWebCrypto } from './_webcrypto-aead.js';
 import { codecOf, isPassThroughFrame, splitClearPrefix } from './media.js';
 import { SFrameError } from './errors.js';
-import type { SFrameDecrypted } from './sframe.js';
+import type { SFrameDecrypted } from './_sframe-webcrypto.js';
 import type {
   DropReason,
   MediaKind,
@@ -38,19 +38,23 @@ export interface FrameCryptorOptions {
   requestKeyFrame?: () => void;
   /** Milliseconds clock for rate limits and epoch grace, `Date.now` unless a test injects one. */
   now?: () => number;
-  /**
-   * Smallest plaintext, in bytes, that goes through WebCrypto instead of noble. Defaults to
-   * {@link WEBCRYPTO_MIN_BYTES}; 0 sends every frame through WebCrypto, `Infinity` none.
-   */
-  webCryptoMinBytes?: number;
 }
 
 /**
- * Default {@link FrameCryptorOptions.webCryptoMinBytes}: every frame goes through WebCrypto where
- * the worker has `crypto.subtle`. In a Chromium 156 worker, `npm run bench:e2ee` measured
- * WebCrypto AES-GCM faster than noble at every size from 16 bytes up, because noble expands the
- * key and builds its GHASH table on each call (docs/benchmarks.md). Noble remains the path for
- * pages that are not secure contexts, whose workers have no `crypto.subtle`.
+ * Smallest frame payload, in bytes, that the worker encrypts with WebCrypto: 0, so every frame
+ * goes through WebCrypto. In a Chromium 156 worker, `npm run bench:e2ee` measured WebCrypto
+ * AES-GCM faster than `@noble/ciphers` at every size from 16 bytes up, because noble expands the
+ * key and builds its GHASH table on each call (docs/benchmarks.md). So the worker bundle holds
+ * no AES code of its own.
+ *
+ * Without `crypto.subtle` the worker drops every frame as `no-webcrypto`, and never sends one in
+ * clear. That cannot happen in a call. The Web Cryptography API exposes `crypto.subtle` only in
+ * secure contexts (the `subtle` attribute of `Crypto` is `[SecureContext]`, and web-platform-tests
+ * WebCryptoAPI/historical.any.js checks its absence in windows and dedicated workers of insecure
+ * pages). Media Capture and Streams exposes `navigator.mediaDevices` only in secure contexts too
+ * (web-platform-tests mediacapture-streams/MediaDevices-SecureContext.html), and the client gets
+ * the camera and microphone through it before a call starts. A dedicated worker created by a
+ * secure page is a secure context itself (secure-contexts/basic-dedicated-worker.https.html).
  */
 export const WEBCRYPTO_MIN_BYTES = 0;
 
@@ -99,7 +103,6 @@ export class FrameCryptor {
   private readonly counters: TransformCounters;
   private readonly requestKeyFrame: (() => void) | undefined;
   private readonly now: () => number;
-  private readonly webCryptoMinBytes: number;
   private keyFrameWanted = false;
   private lastKeyFrameRequest = -Infinity;
 
@@ -110,9 +113,6 @@ export class FrameCryptor {
     this.counters = options.counters;
     this.requestKeyFrame = options.requestKeyFrame;
     this.now = options.now ?? Date.now;
-    this.webCryptoMinBytes = hasWebCrypto()
-      ? (options.webCryptoMinBytes ?? WEBCRYPTO_MIN_BYTES)
-      : Infinity;
   }
 
   /**
@@ -142,6 +142,8 @@ export class FrameCryptor {
   private async processUnchecked(frame: EncodedFrameLike): Promise<FrameOutcome> {
     const data = new Uint8Array(frame.data);
     if (isPassThroughFrame(data.length)) return { status: 'empty' };
+    // Checked on each frame, so a cryptor created too early still works once WebCrypto is there.
+    if (!hasWebCrypto()) return drop('no-webcrypto');
 
     const h264 = this.kind === 'video' && codecOf(this.kind, readMimeType(frame)) === 'h264';
     return this.operation === 'encrypt'
@@ -163,11 +165,11 @@ export class FrameCryptor {
     if (taken === null) return drop('counter-exhausted');
     const { context } = taken.epoch;
 
-    const params = { ctr: taken.ctr, metadata: split.metadata, plaintext: split.plaintext };
-    const sframe =
-      split.plaintext.length >= this.webCryptoMinBytes
-        ? await context.encryptAsync(params)
-        : context.encrypt(params);
+    const sframe = await context.encryptAsync({
+      ctr: taken.ctr,
+      metadata: split.metadata,
+      plaintext: split.plaintext,
+    });
     frame.data = toArrayBuffer(split.assemble(sframe, context.tagLength));
     return { status: 'processed' };
   }
@@ -203,12 +205,7 @@ export class FrameCryptor {
 
     let decrypted: SFrameDecrypted;
     try {
-      const params = { metadata, ciphertext: sframe };
-      const payloadLength = sframe.length - header.length - tagLength;
-      decrypted =
-        payloadLength >= this.webCryptoMinBytes
-          ? await key.context.decryptAsync(params)
-          : key.context.decrypt(params);
+      decrypted = await key.context.decryptAsync({ metadata, ciphertext: sframe });
     } catch (error) {
       if (error instanceof SFrameError && error.code === 'PORCHLIGHT_SFRAME_AUTH_FAILED') {
         return drop('auth-failed');

@@ -2,7 +2,8 @@ import { expand, extract } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { describeType, equalBytesConstantTime, MAX_UINT64 } from './_bytes.js';
 import { ReplayWindow } from './_replay-window.js';
-import { AES_128_GCM_SHA256_128, SFrameContext } from './sframe.js';
+import { WebCryptoSFrameContext } from './_sframe-webcrypto.js';
+import { AES_128_GCM_SHA256_128 } from './_suites.js';
 import type { KeyEntry, MediaKind, TransformOperation } from './worker-protocol.js';
 
 /** Cipher suite of all media frames. */
@@ -50,7 +51,7 @@ const RATCHET_LABEL = new TextEncoder().encode('SFrame 1.0 Ratchet');
 /** Key state of one epoch. */
 export interface EpochKey {
   epoch: number;
-  context: SFrameContext;
+  context: WebCryptoSFrameContext;
   /** Replay window (decrypt keys only). */
   replay: ReplayWindow;
   /** Base key of this epoch, kept to derive the next one and wiped when the epoch is left. */
@@ -93,7 +94,7 @@ export function ratchetBaseKey(baseKey: Uint8Array): Uint8Array {
 }
 
 function createEpoch(keyId: bigint, epoch: number, baseKey: Uint8Array): EpochKey {
-  const context = new SFrameContext({
+  const context = new WebCryptoSFrameContext({
     cipherSuite: MEDIA_CIPHER_SUITE,
     baseKey,
     kid: wireKid(keyId, epoch),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { WebCryptoSFrameContext } from './_sframe-webcrypto.js';
 import { SFrameError } from './errors.js';
 import {
   AES_128_CTR_HMAC_SHA256_32,
@@ -92,5 +93,34 @@ describe('SFrameContext WebCrypto path', () => {
     const context = contextFor(AES_128_GCM_SHA256_128);
     const result = context.encryptAsync({ ctr: -1n, metadata: METADATA, plaintext: bytes(4, 1) });
     await expect(result).rejects.toBeInstanceOf(RangeError);
+  });
+});
+
+describe('WebCryptoSFrameContext', () => {
+  it('gives the bytes of SFrameContext for the SHA-256 suites', async () => {
+    for (const suite of SUITES.filter((id) => id !== AES_256_GCM_SHA512_128)) {
+      const reference = contextFor(suite);
+      const context = new WebCryptoSFrameContext({
+        cipherSuite: suite,
+        baseKey: BASE_KEY,
+        kid: 0x23n,
+      });
+      const params = { ctr: 77n, metadata: METADATA, plaintext: bytes(1200, suite) };
+      const sealed = await context.encryptAsync(params);
+      expect(sealed, `suite ${suite}`).toEqual(reference.encrypt(params));
+      const opened = await context.decryptAsync({ metadata: METADATA, ciphertext: sealed });
+      expect(opened.plaintext, `suite ${suite}`).toEqual(params.plaintext);
+    }
+  });
+
+  it('rejects the SHA-512 suite, whose hash it leaves out', () => {
+    expect(
+      () =>
+        new WebCryptoSFrameContext({
+          cipherSuite: AES_256_GCM_SHA512_128,
+          baseKey: BASE_KEY,
+          kid: 0n,
+        }),
+    ).toThrow(/AES_256_GCM_SHA512_128 needs SHA-512/);
   });
 });

@@ -1,5 +1,5 @@
-import type { SuiteParams } from './_aead.js';
 import { concatBytes, equalBytesConstantTime, writeUintBE } from './_bytes.js';
+import type { SuiteParams } from './_suites.js';
 
 /**
  * The same AEAD as `createAead` in `_aead.ts`, run by WebCrypto (`crypto.subtle`). Each call
@@ -74,7 +74,6 @@ function createGcm(key: Uint8Array): AsyncKeyedAead {
  * the nonce followed by four zero bytes, and WebCrypto increments its last 32 bits.
  */
 function createCtrHmac(suite: SuiteParams, key: Uint8Array): AsyncKeyedAead {
-  const hash = suite.hash.outputLen === 64 ? 'SHA-512' : 'SHA-256';
   const encKey = crypto.subtle.importKey(
     'raw',
     asBuffer(key.slice(0, suite.encKeyLength)),
@@ -85,7 +84,7 @@ function createCtrHmac(suite: SuiteParams, key: Uint8Array): AsyncKeyedAead {
   const authKey = crypto.subtle.importKey(
     'raw',
     asBuffer(key.slice(suite.encKeyLength)),
-    { name: 'HMAC', hash },
+    { name: 'HMAC', hash: suite.hash },
     false,
     ['sign'],
   );

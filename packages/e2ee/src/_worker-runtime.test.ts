@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DROP_NOTICE_INTERVAL_MS, DropNotifier } from './_drop-notifier.js';
 import type { EncodedFrameLike } from './_frame-cryptor.js';
 import { decodeSFrameHeader } from './_header.js';
@@ -87,10 +87,10 @@ describe('WorkerRuntime', () => {
     expect(receiver.stats.decrypt.audio).toEqual({ frames: 2, dropped: 0, empty: 1 });
   });
 
-  it('keeps frame order across AES paths', async () => {
-    // Payloads of 1024 bytes and more go through WebCrypto, smaller ones through noble.
-    const sender = new WorkerRuntime(() => undefined, fakeClock(), 1024);
-    const receiver = new WorkerRuntime(() => undefined, fakeClock(), 1024);
+  it('keeps frame order across frame sizes', async () => {
+    // WebCrypto calls of different sizes take different times, and frames must not overtake.
+    const sender = new WorkerRuntime(() => undefined, fakeClock());
+    const receiver = new WorkerRuntime(() => undefined, fakeClock());
     const videoKeys = (operation: KeyEntry['operation']): KeyEntry[] => [
       { operation, kind: 'video', kid: 1, baseKey: KEY },
     ];
@@ -130,6 +130,30 @@ describe('WorkerRuntime', () => {
     expect(decodeSFrameHeader(new Uint8Array(after.data).subarray(1))).toMatchObject({
       kid: 1n,
       ctr: 0n,
+    });
+  });
+
+  describe('without crypto.subtle', () => {
+    afterEach(() => {
+      vi.unstubAllGlobals();
+    });
+
+    it('drops every frame, counts it and reports no-webcrypto', async () => {
+      const posted: WorkerResponse[] = [];
+      const runtime = new WorkerRuntime((message) => posted.push(message), fakeClock());
+      runtime.handleMessage({ type: 'set-keys', keys: keysFor('encrypt') });
+      // A worker outside a secure context has `crypto` without `subtle`.
+      vi.stubGlobal('crypto', { getRandomValues: crypto.getRandomValues.bind(crypto) });
+      const originals = [opusFrame(1), opusFrame(2), { data: new ArrayBuffer(0) }];
+
+      const output = await runFrames(runtime, { operation: 'encrypt', kind: 'audio' }, originals);
+
+      // Only the empty frame passes, so nothing goes out in clear.
+      expect(output.map((frame) => frame.data.byteLength)).toEqual([0]);
+      expect(runtime.stats.encrypt.audio).toEqual({ frames: 0, dropped: 2, empty: 1 });
+      expect(posted).toContainEqual(
+        expect.objectContaining({ type: 'frames-dropped', reason: 'no-webcrypto' }),
+      );
     });
   });
 

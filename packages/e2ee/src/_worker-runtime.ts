@@ -50,13 +50,10 @@ export class WorkerRuntime {
   /**
    * @param post - Sends a response to the page.
    * @param clock - Timer functions, injected by tests.
-   * @param webCryptoMinBytes - Smallest frame payload for the WebCrypto AES path, as
-   *   `FrameCryptorOptions.webCryptoMinBytes`.
    */
   constructor(
     private readonly post: (response: WorkerResponse) => void,
     private readonly clock?: NotifierClock,
-    private readonly webCryptoMinBytes?: number,
   ) {
     this.notifier = new DropNotifier(post, clock);
   }
@@ -150,9 +147,6 @@ export class WorkerRuntime {
       counters: this.stats[operation][kind],
       ...(requestKeyFrame ? { requestKeyFrame } : {}),
       ...(clock ? { now: () => clock.now() } : {}),
-      ...(this.webCryptoMinBytes === undefined
-        ? {}
-        : { webCryptoMinBytes: this.webCryptoMinBytes }),
     });
   }
 }

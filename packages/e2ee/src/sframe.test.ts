@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { bytesToHex, hexToBytes } from '@noble/ciphers/utils.js';
 import { describe, expect, it } from 'vitest';
-import { createAead, NONCE_LENGTH, SUITES } from './_aead.js';
+import { createAead } from './_aead.js';
+import { NONCE_LENGTH, SUITES } from './_suites.js';
 import { decodeSFrameHeader, encodeSFrameHeader } from './_header.js';
 import { SFrameError } from './errors.js';
 import {

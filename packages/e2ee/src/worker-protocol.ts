@@ -52,7 +52,10 @@ export type WorkerRequest =
 export interface TransformCounters {
   /** Frames encrypted or decrypted and passed on. */
   frames: number;
-  /** Frames dropped: no key yet, failed authentication, unknown key id, replay, malformed. */
+  /**
+   * Frames dropped: no key yet, failed authentication, unknown key id, replay, malformed, or no
+   * WebCrypto.
+   */
   dropped: number;
   /** Empty frames (for example Opus DTX) passed on untouched. */
   empty: number;
@@ -60,8 +63,18 @@ export interface TransformCounters {
 
 export type E2eeStats = Record<TransformOperation, Record<MediaKind, TransformCounters>>;
 
-/** Why the worker dropped a frame. */
-export type DropReason = 'no-key' | 'unknown-kid' | 'auth-failed' | 'replay' | 'malformed' | 'counter-exhausted';
+/**
+ * Why the worker dropped a frame. `no-webcrypto`: the worker has no `crypto.subtle`, which only
+ * happens outside a secure context.
+ */
+export type DropReason =
+  | 'no-key'
+  | 'unknown-kid'
+  | 'auth-failed'
+  | 'replay'
+  | 'malformed'
+  | 'counter-exhausted'
+  | 'no-webcrypto';
 
 export type WorkerResponse =
   | { type: 'stats'; requestId: number; stats: E2eeStats }

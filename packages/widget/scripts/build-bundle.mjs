@@ -5,8 +5,11 @@
 //   and simple-peer inside, which the loader imports from its own folder;
 // - `porchlight-e2ee-worker.js`, the E2EE worker (an IIFE), which every build loads from its own
 //   folder by default.
+// Tests import `workerBundle` to inspect what goes into the worker, so the builds run only when
+// this file is the script Node was started with.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import process from 'node:process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 
@@ -21,6 +24,14 @@ const common = {
   // simple-peer and its dependencies expect Node's `global`.
   define: { global: 'globalThis' },
   logLevel: 'warning',
+};
+
+/** The E2EE worker bundle. Its entry is an absolute path, so it builds from any folder. */
+export const workerBundle = {
+  ...common,
+  format: 'iife',
+  entryPoints: [fileURLToPath(new URL('../../e2ee/src/worker.ts', import.meta.url))],
+  outfile: 'dist/porchlight-e2ee-worker.js',
 };
 
 const bundles = [
@@ -44,24 +55,28 @@ const bundles = [
     chunkNames: 'porchlight-chunk-[hash]',
     metafile: true,
   },
-  {
-    ...common,
-    format: 'iife',
-    entryPoints: [fileURLToPath(new URL('../../e2ee/src/worker.ts', import.meta.url))],
-    outfile: 'dist/porchlight-e2ee-worker.js',
-  },
+  workerBundle,
 ];
 
-const outputs = [];
-for (const options of bundles) {
-  const result = await esbuild.build(options);
-  if (options.outfile) outputs.push(options.outfile);
-  else outputs.push(...Object.keys(result.metafile.outputs).filter((file) => file.endsWith('.js')));
+/** Builds every bundle and prints the raw and gzip size of each output file. */
+async function main() {
+  const outputs = [];
+  for (const options of bundles) {
+    const result = await esbuild.build(options);
+    if (options.outfile) outputs.push(options.outfile);
+    else {
+      const files = Object.keys(result.metafile.outputs);
+      outputs.push(...files.filter((file) => file.endsWith('.js')));
+    }
+  }
+
+  const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+  for (const file of outputs) {
+    const code = readFileSync(file);
+    const gzipped = gzipSync(code, { level: 9 });
+    const sizes = `${kib(code.length)} raw, ${kib(gzipped.length)} gzip (${gzipped.length} B)`;
+    console.log(`${file}: ${sizes}`);
+  }
 }
 
-const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
-for (const file of outputs) {
-  const code = readFileSync(file);
-  const gzipped = gzipSync(code, { level: 9 });
-  console.log(`${file}: ${kib(code.length)} raw, ${kib(gzipped.length)} gzip`);
-}
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
