@@ -44,7 +44,7 @@ export interface FrameCryptorOptions {
  * Smallest frame payload, in bytes, that the worker encrypts with WebCrypto: 0, so every frame
  * goes through WebCrypto. In a Chromium 156 worker, `npm run bench:e2ee` measured WebCrypto
  * AES-GCM faster than `@noble/ciphers` at every size from 16 bytes up, because noble expands the
- * key and builds its GHASH table on each call (docs/benchmarks.md). So the worker bundle holds
+ * key and builds its GHASH table on each call (docs/benchmarks.md). So the worker bundle contains
  * no AES code of its own.
  *
  * Without `crypto.subtle` the worker drops every frame as `no-webcrypto`, and never sends one in
