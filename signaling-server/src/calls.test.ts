@@ -65,6 +65,7 @@ const HYBRID_SHARES: SignalPayload[] = [
     signature: 'F'.repeat(86),
   },
 ];
+const CALL_ERROR: SignalPayload = { type: 'call-error', code: 'no-common-codec' };
 
 describe('signal', () => {
   test('payloads reach only the other member of the call', async () => {
@@ -83,6 +84,8 @@ describe('signal', () => {
     const shortKey = { type: 'key-share', x25519: 'A'.repeat(43), mlkem: 'C'.repeat(1578) };
     visitor.send({ type: 'signal', callId, data: shortKey });
     expect((await visitor.next('error')).message).toContain('"data.mlkem"');
+    visitor.send({ type: 'signal', callId, data: CALL_ERROR });
+    expect(await host.next('signal')).toEqual({ type: 'signal', callId, data: CALL_ERROR });
 
     expect(await otherHost.sync()).toEqual([]);
     expect(await otherVisitor.sync()).toEqual([]);
@@ -145,6 +148,16 @@ describe('signal', () => {
     const error = await visitor.next('error');
     expect(error.code).toBe('invalid-message');
     expect(error.message).toContain('x25519');
+    expect(await host.sync()).toEqual([]);
+  });
+
+  test('call-error with an unknown code is rejected', async () => {
+    const { callId, host, visitor } = await admittedCall();
+
+    visitor.send({ type: 'signal', callId, data: { type: 'call-error', code: 'bored' } });
+    const error = await visitor.next('error');
+    expect(error.code).toBe('invalid-message');
+    expect(error.message).toContain('code');
     expect(await host.sync()).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 // Helpers for the end-to-end tests. They start the real relay process, the static server for the
-// example pages and separate Chromium instances driven by puppeteer-core. They read call
+// example pages and separate Chromium or Firefox instances driven by puppeteer-core. They read call
 // statistics from the pages and collect what the pages and the relay print, for failure messages.
 //
 // Run the tests inside a loopback-only network namespace (`npm run test:e2e` does), so that the
@@ -15,6 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import { chromePath, chromiumArgs } from '../../scripts/_chromium.mjs';
+import { firefoxPath, firefoxPrefs } from '../../scripts/_firefox.mjs';
 import { startRelay } from '../../scripts/_relay-process.mjs';
 import { startStaticServer } from '../../scripts/_static-server.mjs';
 
@@ -110,21 +111,38 @@ export async function startServers(diagnostics, relayEnv = {}, { startProxy } = 
   };
 }
 
+/** Throws unless Firefox is installed, with the command that installs it. */
+export function requireFirefox() {
+  if (!existsSync(firefoxPath)) {
+    throw new Error(
+      `Firefox not found at ${firefoxPath}: run apt-get install -y firefox-esr or set FIREFOX_PATH`,
+    );
+  }
+}
+
+function launchOptions(engine, userDataDir) {
+  const common = { headless: true, userDataDir, defaultViewport: { width: 1280, height: 800 } };
+  if (engine === 'firefox') {
+    return {
+      ...common,
+      browser: 'firefox',
+      executablePath: firefoxPath,
+      extraPrefsFirefox: firefoxPrefs,
+    };
+  }
+  return { ...common, executablePath: chromePath, args: chromiumArgs };
+}
+
 /**
- * Launches one Chromium instance with its own fresh profile under the temp folder. `close()`
- * closes it (killing it if it hangs) and removes the profile.
+ * Launches one Chromium (`engine` 'chromium', the default) or Firefox ('firefox') instance with
+ * its own fresh profile under the temp folder. `close()` closes it (killing it if it hangs) and
+ * removes the profile.
  */
-export async function launchBrowser(name, diagnostics) {
+export async function launchBrowser(name, diagnostics, { engine = 'chromium' } = {}) {
   const userDataDir = await mkdtemp(join(tmpdir(), `porchlight-e2e-${name}-`));
   let browser;
   try {
-    browser = await puppeteer.launch({
-      executablePath: chromePath,
-      headless: true,
-      args: chromiumArgs,
-      userDataDir,
-      defaultViewport: { width: 1280, height: 800 },
-    });
+    browser = await puppeteer.launch(launchOptions(engine, userDataDir));
   } catch (error) {
     await rm(userDataDir, { recursive: true, force: true });
     throw error;
@@ -133,6 +151,7 @@ export async function launchBrowser(name, diagnostics) {
 
   return {
     name,
+    engine,
     browser,
     async close() {
       const closing = browser.close().catch(() => {});
@@ -173,14 +192,30 @@ function recordPageOutput(page, source, diagnostics) {
 }
 
 /**
- * Opens `url` in a new page of `browser`. `testHooks`, when given, becomes
- * `globalThis.__PORCHLIGHT_TEST__` before any script of the page runs. `prepare(page)`, when
- * given, runs before the page navigates, for example to start recording its requests.
+ * Opens `url` in a new page of `browser`, or of `context` (a puppeteer BrowserContext of that
+ * browser) when given. `testHooks`, when given, becomes `globalThis.__PORCHLIGHT_TEST__` before
+ * any script of the page runs. `prepare(page)`, when given, runs before the page navigates, for
+ * example to start recording its requests.
+ *
+ * Every page also records the `frames-dropped` notices that E2EE workers post to it, for
+ * {@link readCallStats}: a `Worker` subclass adds a listener and changes nothing else.
  */
-export async function openPage(browser, url, diagnostics, testHooks, prepare) {
-  const page = await browser.browser.newPage();
+export async function openPage(browser, url, diagnostics, testHooks, prepare, { context } = {}) {
+  const page = await (context ?? browser.browser).newPage();
   recordPageOutput(page, browser.name, diagnostics);
   if (prepare !== undefined) await prepare(page);
+  await page.evaluateOnNewDocument(() => {
+    const notices = [];
+    globalThis.__PORCHLIGHT_DROP_NOTICES__ = notices;
+    globalThis.Worker = class RecordingWorker extends globalThis.Worker {
+      constructor(...args) {
+        super(...args);
+        this.addEventListener('message', (event) => {
+          if (event.data?.type === 'frames-dropped') notices.push(event.data);
+        });
+      }
+    };
+  });
   if (testHooks !== undefined) {
     await page.evaluateOnNewDocument((hooks) => {
       globalThis.__PORCHLIGHT_TEST__ = hooks;
@@ -209,7 +244,8 @@ export async function readCallIdentity(page, tagName) {
 
 /**
  * Reads the call state of the element `tagName` in `page`: the peer connection state, inbound RTP
- * counters per media kind (summed over streams) and the element's E2EE frame counters.
+ * counters per media kind (summed over streams), the negotiated codecs, the element's E2EE frame
+ * counters and the E2EE workers' `frames-dropped` notices so far.
  */
 export async function readCallStats(page, tagName) {
   return page.evaluate(async (tag) => {
@@ -226,19 +262,28 @@ export async function readCallStats(page, tagName) {
       audio: { packetsReceived: 0, totalSamplesReceived: 0, bytesReceived: 0 },
       video: { packetsReceived: 0, framesDecoded: 0, bytesReceived: 0 },
     };
+    const codecIds = [];
     const report = await peerConnection.getStats();
     report.forEach((entry) => {
+      if (entry.type !== 'inbound-rtp' && entry.type !== 'outbound-rtp') return;
+      if (entry.codecId !== undefined) codecIds.push(entry.codecId);
       if (entry.type !== 'inbound-rtp') return;
       const totals = inbound[entry.kind];
       if (totals === undefined) return;
       for (const field of Object.keys(totals)) totals[field] += entry[field] ?? 0;
     });
+    // MIME types of the codecs that RTP streams use, for example "video/VP8".
+    const codecs = [...new Set(codecIds.map((id) => report.get(id)?.mimeType))]
+      .filter((mimeType) => typeof mimeType === 'string')
+      .sort();
 
     const e2ee = await call.getE2eeStats();
     return {
       connectionState: peerConnection.connectionState,
       inbound,
+      codecs,
       e2ee: JSON.parse(JSON.stringify(e2ee)),
+      dropNotices: JSON.parse(JSON.stringify(globalThis.__PORCHLIGHT_DROP_NOTICES__ ?? [])),
     };
   }, tagName);
 }
@@ -279,4 +324,96 @@ export async function clickWhenPresent(page, selector, timeoutMs = 15_000) {
 export async function saveScreenshot(page, name) {
   await mkdir(RESULTS_DIR, { recursive: true });
   await page.screenshot({ path: join(RESULTS_DIR, `${name}.png`), fullPage: false });
+}
+
+/** Tag of the therapist's console element on the demo console page. */
+export const HOST_TAG = 'porchlight-console';
+/** Tag of the visitor's button element on the demo website. */
+export const VISITOR_TAG = 'porchlight-button';
+
+/**
+ * Walks through the product flow up to the admission. The host goes online, the visitor's button
+ * shows the therapist as available, the visitor presses Talk now and the host admits. Each page
+ * opens in `hostContext` or `visitorContext` when given, with `hostHooks` or `visitorHooks` as
+ * its test hooks.
+ */
+export async function admitCall({
+  servers,
+  host,
+  visitor,
+  diagnostics,
+  hostHooks,
+  visitorHooks,
+  hostContext,
+  visitorContext,
+}) {
+  const hostPage = await openPage(
+    host,
+    `${servers.baseUrl}/console/`,
+    diagnostics,
+    hostHooks,
+    undefined,
+    { context: hostContext },
+  );
+  const roomId = await diagnostics.step('console derives its room id', () =>
+    readConsoleRoomId(hostPage),
+  );
+  await diagnostics.step('host clicks go-online', () =>
+    clickWhenPresent(hostPage, `${HOST_TAG} >>> [part~="go-online"]`),
+  );
+
+  // The demo website pins the console's identity: the static server writes the room id into
+  // the embed's data-room.
+  const visitorPage = await openPage(
+    visitor,
+    `${servers.baseUrl}/site/?room=${roomId}`,
+    diagnostics,
+    visitorHooks,
+    undefined,
+    { context: visitorContext },
+  );
+  await diagnostics.step('visitor button shows presence="available"', () =>
+    visitorPage.waitForSelector(`${VISITOR_TAG}[presence="available"]`, { timeout: 15_000 }),
+  );
+  await diagnostics.step('visitor clicks talk-button', () =>
+    clickWhenPresent(visitorPage, `${VISITOR_TAG} >>> [part~="talk-button"]`),
+  );
+
+  await diagnostics.step('host clicks admit', () =>
+    clickWhenPresent(hostPage, `${HOST_TAG} >>> [part~="admit"]`),
+  );
+  return { hostPage, visitorPage };
+}
+
+/**
+ * Walks through the product flow of {@link admitCall} (same arguments), then waits until both
+ * peer connections reach `connected`.
+ */
+export async function placeCall(options) {
+  const { diagnostics } = options;
+  const { hostPage, visitorPage } = await admitCall(options);
+  for (const [page, tag] of [
+    [hostPage, HOST_TAG],
+    [visitorPage, VISITOR_TAG],
+  ]) {
+    await diagnostics.step(`${tag} call connects`, () =>
+      waitUntil(
+        () => readCallStats(page, tag),
+        (stats) => stats.connectionState === 'connected',
+        { description: 'connectionState "connected"' },
+      ),
+    );
+  }
+  return { hostPage, visitorPage };
+}
+
+/**
+ * Reads the text of the error notice (the element with role="alert") inside the shadow root of
+ * `tagName`, or null while there is none.
+ */
+export async function readAlertText(page, tagName) {
+  return page.evaluate((tag) => {
+    const alert = document.querySelector(tag)?.shadowRoot?.querySelector('[role="alert"]');
+    return alert ? alert.textContent.replace(/\s+/g, ' ').trim() : null;
+  }, tagName);
 }

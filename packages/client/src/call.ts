@@ -22,7 +22,13 @@ import {
   type Role,
   type SignalPayload,
 } from '@porchlight/protocol';
-import { applyCodecPolicy } from './codecs.js';
+import {
+  applyCodecPolicy,
+  DEFAULT_CODEC_POLICY,
+  findMediaWithoutAllowedCodec,
+  removeUnlistedPayloadTypes,
+  type CodecPolicy,
+} from './codecs.js';
 import { stopStream } from './media.js';
 import { TransformAttacher, startWorker, type TransformApi } from './transforms.js';
 import type { CallEndReason, CallState } from './types.js';
@@ -47,6 +53,10 @@ export interface CallParams {
   sendHangUp(): void;
 }
 
+/**
+ * Switches for end-to-end tests, read from `globalThis.__PORCHLIGHT_TEST__` when a call starts.
+ * Pages set them only in tests; a product page never has this global.
+ */
 interface TestHooks {
   /** Corrupts this side's keys so that no frame decrypts on either side. */
   mismatchKeys?: boolean;
@@ -55,6 +65,17 @@ interface TestHooks {
    * sides sit behind firewalls that block direct UDP.
    */
   forceRelay?: boolean;
+  /**
+   * Makes the host, not the visitor, create the offer, so that tests cover both browsers in both
+   * SDP roles. It is a test hook, not a client option, because who offers changes nothing a
+   * product page could want.
+   */
+  hostOffers?: boolean;
+  /**
+   * Replaces this side's allowed video codecs (lower-case MIME subtypes such as `'vp9'`), to
+   * force a codec the policy leaves out.
+   */
+  videoCodecs?: string[];
 }
 
 function readTestHooks(): TestHooks {
@@ -62,15 +83,26 @@ function readTestHooks(): TestHooks {
   return typeof hooks === 'object' && hooks !== null ? (hooks as TestHooks) : {};
 }
 
+function codecPolicyFrom(hooks: TestHooks): CodecPolicy {
+  const videoCodecs = hooks.videoCodecs;
+  if (!Array.isArray(videoCodecs)) return DEFAULT_CODEC_POLICY;
+  return { ...DEFAULT_CODEC_POLICY, video: videoCodecs.map((name) => String(name).toLowerCase()) };
+}
+
 /**
  * One end-to-end encrypted call between a visitor and a host.
  *
- * The visitor makes the offer and sends its X25519 key and ML-KEM-768 encapsulation key as soon
- * as the call starts. Once offer and answer are in place, the host encapsulates, derives the
- * keys over a transcript that also holds both DTLS fingerprints, signs the transcript hash with
- * its identity and replies. The visitor installs keys only after that signature verifies with
- * the room id; otherwise it ends the call with `identity-mismatch`. Every frame is dropped in
- * the worker until keys are installed, so media is never sent in clear.
+ * The visitor makes the offer (the host does under the `hostOffers` test hook) and sends its
+ * X25519 key and ML-KEM-768 encapsulation key as soon as the call starts. Once offer and answer
+ * are in place, the host encapsulates, derives the keys over a transcript that also holds both
+ * DTLS fingerprints, signs the transcript hash with its identity and replies. The visitor
+ * installs keys only after that signature verifies with the room id; otherwise it ends the call
+ * with `identity-mismatch`. Every frame is dropped in the worker until keys are installed, so
+ * media is never sent in clear.
+ *
+ * Each side checks every SDP offer and answer, its own and the peer's, against the codec policy.
+ * When no codec can be encrypted, the side that notices sends `call-error` and both end with
+ * `no-common-codec`, so no call ever runs on a codec the worker does not handle.
  *
  * Dispatches `change` whenever a readable property changes.
  */
@@ -94,6 +126,7 @@ export class Call extends EventTarget {
   readonly #peer: Peer;
   #statsRequestId = 0;
   readonly #pendingStats = new Map<number, (stats: E2eeStats) => void>();
+  readonly #codecPolicy: CodecPolicy;
 
   constructor(params: CallParams) {
     super();
@@ -108,27 +141,35 @@ export class Call extends EventTarget {
       this.#onWorkerMessage(event.data);
     });
 
+    const hooks = readTestHooks();
+    this.#codecPolicy = codecPolicyFrom(hooks);
+    const offerer: Role = hooks.hostOffers === true ? 'host' : 'visitor';
+
     const transforms = new TransformAttacher(params.transformApi, this.#worker);
     this.#peer = new Peer({
-      initiator: params.role === 'visitor',
+      initiator: params.role === offerer,
       stream: params.localStream,
       trickle: true,
       config: {
         iceServers: params.iceServers,
-        iceTransportPolicy: readTestHooks().forceRelay === true ? 'relay' : 'all',
+        iceTransportPolicy: hooks.forceRelay === true ? 'relay' : 'all',
         encodedInsertableStreams: params.transformApi === 'encoded-streams',
       },
     });
     // simple-peer added the local tracks in its constructor and negotiates on a later tick, so
     // this is the moment to set transforms and codecs: before any description is created.
     const connection = this.#peer._pc;
-    applyCodecPolicy(connection);
+    applyCodecPolicy(connection, this.#codecPolicy);
     transforms.attachAll(connection);
     connection.addEventListener('track', (event) => transforms.attachReceiver(event.receiver));
     // Both DTLS fingerprints are known once offer and answer are applied.
     connection.addEventListener('signalingstatechange', () => this.#tryAgreement());
 
-    this.#peer.on('signal', (data) => params.sendSignal(data as unknown as SignalPayload));
+    this.#peer.on('signal', (data) => {
+      const payload = data as unknown as SignalPayload;
+      if (!this.#hasAllowedCodecs(payload)) return;
+      params.sendSignal(payload);
+    });
     this.#peer.on('stream', (stream) => {
       this.#remoteStream = stream;
       this.#changed();
@@ -240,12 +281,36 @@ export class Call extends EventTarget {
       this.#tryAgreement();
       return;
     }
+    if (data.type === 'call-error') {
+      this.#end(data.code);
+      return;
+    }
+    if (data.type === 'offer' || data.type === 'answer') {
+      if (!this.#hasAllowedCodecs(data)) return;
+      // Firefox ESR 153 leaves rtcp-fb lines of codecs that setCodecPreferences removed in its
+      // SDP, and Chromium 156 rejects such a description ("Failed to parse codecs correctly").
+      data = { type: data.type, sdp: removeUnlistedPayloadTypes(data.sdp) };
+    }
     this.#peer.signal(data as unknown as SimplePeerSignal);
   }
 
   /** Ends the call because the relay reported the peer gone. Called by the owning client. */
   remoteEnded(reason: 'hang-up' | 'disconnected'): void {
     this.#end(reason === 'hang-up' ? 'remote-hang-up' : 'remote-disconnected');
+  }
+
+  /**
+   * Checks an offer or answer against the codec policy. Without an allowed codec for audio or
+   * video it sends `call-error` to the peer, hangs up and returns false, and the SDP is dropped.
+   */
+  #hasAllowedCodecs(payload: SignalPayload): boolean {
+    if (payload.type !== 'offer' && payload.type !== 'answer') return true;
+    if (findMediaWithoutAllowedCodec(payload.sdp, this.#codecPolicy).length === 0) return true;
+
+    this.#params.sendSignal({ type: 'call-error', code: 'no-common-codec' });
+    this.#params.sendHangUp();
+    this.#end('no-common-codec');
+    return false;
   }
 
   /** Derives keys once the peer's key share and both descriptions are in place. */

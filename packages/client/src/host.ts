@@ -4,7 +4,13 @@ import { Call } from './call.js';
 import { requestCallMedia, stopStream } from './media.js';
 import { SignalingConnection, type SignalingMessageEvent } from './signaling.js';
 import { requireTransformApi } from './transforms.js';
-import { PorchlightError, type HostClientOptions, type HostState, type Knock } from './types.js';
+import {
+  noCommonCodecError,
+  PorchlightError,
+  type HostClientOptions,
+  type HostState,
+  type Knock,
+} from './types.js';
 
 /**
  * The therapist's side: goes online, sees knocks, admits or declines, and runs the call.
@@ -59,7 +65,8 @@ export class HostClient extends EventTarget {
     void this.#ensureConnected()
       .then((signaling) => {
         signaling.send({ type: 'set-presence', status: 'available' });
-        if (this.#state === 'connecting') this.#setState('online');
+        // After an error the connection may still be open, so going online again clears it.
+        if (this.#state === 'connecting' || this.#state === 'error') this.#setState('online');
       })
       .catch(() => {});
   }
@@ -196,6 +203,10 @@ export class HostClient extends EventTarget {
     });
     call.addEventListener('change', () => {
       if (call.state === 'ended' && this.#call === call && this.#state === 'in-call') {
+        if (call.endReason === 'no-common-codec') {
+          this.#fail(noCommonCodecError());
+          return;
+        }
         this.#setState(this.#signaling === null ? 'idle' : 'online');
         return;
       }

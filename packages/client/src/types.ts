@@ -53,7 +53,12 @@ export type PorchlightErrorCode =
    * someone may be in the middle and no call is started. On the host's side: the identity does
    * not match the room.
    */
-  | 'identity-mismatch';
+  | 'identity-mismatch'
+  /**
+   * The two browsers share no video or audio codec that Porchlight can encrypt, so the call was
+   * ended before any media was sent.
+   */
+  | 'no-common-codec';
 
 /** A failure with a stable code for programs and a plain-language message for people. */
 export class PorchlightError extends Error {
@@ -64,6 +69,15 @@ export class PorchlightError extends Error {
     super(message, options);
     this.code = code;
   }
+}
+
+/** Creates the error both people see when their browsers share no codec that can be encrypted. */
+export function noCommonCodecError(): PorchlightError {
+  return new PorchlightError(
+    'no-common-codec',
+    'The two browsers share no video or audio codec that can be encrypted end to end, so the ' +
+      'call was ended',
+  );
 }
 
 /** Where the visitor's side stands. */
@@ -107,7 +121,9 @@ export type CallEndReason =
   | 'remote-disconnected'
   | 'failed'
   /** The host's signature of the key agreement did not verify with the room id. */
-  | 'identity-mismatch';
+  | 'identity-mismatch'
+  /** One side found no codec it can encrypt in an offer or answer. */
+  | 'no-common-codec';
 
 export interface PresenceDetail {
   status: PresenceStatus;

@@ -4,6 +4,7 @@ import { requestCallMedia, stopStream } from './media.js';
 import { SignalingConnection, type SignalingMessageEvent } from './signaling.js';
 import { requireTransformApi } from './transforms.js';
 import {
+  noCommonCodecError,
   PorchlightError,
   type ClientOptions,
   type PresenceDetail,
@@ -208,6 +209,9 @@ export class VisitorClient extends EventTarget {
           this.#setState('error');
         } else if (call.endReason === 'failed') {
           this.#error = new PorchlightError('call-failed', 'The connection to the therapist was lost');
+          this.#setState('error');
+        } else if (call.endReason === 'no-common-codec') {
+          this.#error = noCommonCodecError();
           this.#setState('error');
         } else {
           this.#setState('ended');

@@ -194,6 +194,36 @@ describe('WorkerRuntime', () => {
     expect(runtime.stats.decrypt.video.dropped).toBe(1);
   });
 
+  it('new video key generates key frames', () => {
+    const runtime = new WorkerRuntime(() => undefined, fakeClock());
+    const calls: string[] = [];
+    const transformer = (operation: 'encrypt' | 'decrypt', kind: 'audio' | 'video') => ({
+      readable: new ReadableStream(),
+      writable: new WritableStream(),
+      options: { operation, kind },
+      generateKeyFrame: () => {
+        calls.push(`${operation} ${kind}`);
+        return Promise.reject(new Error('encoder not started'));
+      },
+    });
+    runtime.handleTransformer(transformer('encrypt', 'video'));
+    runtime.handleTransformer(transformer('encrypt', 'audio'));
+    runtime.handleTransformer(transformer('decrypt', 'video'));
+    // A sender without generateKeyFrame, as in Chromium 156, is skipped.
+    runtime.handleTransformer({
+      readable: new ReadableStream(),
+      writable: new WritableStream(),
+      options: { operation: 'encrypt', kind: 'video' },
+    });
+
+    runtime.handleMessage({ type: 'set-keys', keys: keysFor('encrypt') });
+    expect(calls).toEqual([]);
+
+    const videoKey: KeyEntry = { operation: 'encrypt', kind: 'video', kid: 1, baseKey: KEY };
+    runtime.handleMessage({ type: 'set-keys', keys: [videoKey] });
+    expect(calls).toEqual(['encrypt video']);
+  });
+
   it('rejects invalid transform options and requests', () => {
     const runtime = new WorkerRuntime(() => undefined, fakeClock());
     expect(() =>

@@ -16,8 +16,13 @@ export interface ScriptTransformerLike {
   readable: ReadableStream;
   writable: WritableStream;
   options?: unknown;
-  /** Chromium 156 has this on receivers; Firefox ESR 153 does not. */
+  /**
+   * Asks the remote sender for a key frame (receivers). Chromium 156 and Firefox ESR 153 both
+   * have it.
+   */
   sendKeyFrameRequest?: () => Promise<void> | void;
+  /** Makes the local encoder send a key frame (senders). Firefox ESR 153 has it, Chromium 156 not. */
+  generateKeyFrame?: () => Promise<unknown> | void;
 }
 
 function emptyCounters(): TransformCounters {
@@ -46,6 +51,8 @@ export class WorkerRuntime {
     decrypt: { audio: emptyCounters(), video: emptyCounters() },
   };
   private readonly notifier: DropNotifier;
+  /** Video encrypt transformers that can generate a key frame when a new key arrives. */
+  private readonly videoSenders = new Set<ScriptTransformerLike>();
 
   /**
    * @param post - Sends a response to the page.
@@ -66,6 +73,9 @@ export class WorkerRuntime {
     switch (request.type) {
       case 'set-keys':
         this.keys.setKeys(request.keys);
+        if (request.keys.some((key) => key.operation === 'encrypt' && key.kind === 'video')) {
+          this.generateKeyFrames();
+        }
         return;
       case 'get-stats':
         this.post({
@@ -90,6 +100,26 @@ export class WorkerRuntime {
   /** Handles an `rtctransform` event of `RTCRtpScriptTransform`. */
   handleTransformer(transformer: ScriptTransformerLike): void {
     this.attach(transformer.readable, transformer.writable, transformer.options, transformer);
+    const { operation, kind } = validateOptions(transformer.options);
+    if (operation === 'encrypt' && kind === 'video') this.videoSenders.add(transformer);
+  }
+
+  /**
+   * Starts each video sender on a new key with a key frame, so the receiver decodes from the
+   * first encrypted frame instead of waiting for its own key frame request. Where the browser
+   * lacks `generateKeyFrame` (Chromium 156), the receiver's request does this job.
+   */
+  private generateKeyFrames(): void {
+    for (const transformer of this.videoSenders) {
+      if (typeof transformer.generateKeyFrame !== 'function') continue;
+      try {
+        const pending = transformer.generateKeyFrame();
+        // It rejects when the encoder has not started yet, and the next key frame comes anyway.
+        if (pending instanceof Promise) pending.catch(() => undefined);
+      } catch {
+        // Best effort, like the receiver's key frame request.
+      }
+    }
   }
 
   /**

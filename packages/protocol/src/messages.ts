@@ -90,12 +90,27 @@ export interface KeyShareSignal {
   signature?: string;
 }
 
+/** Why one side ended the call before media could flow. */
+export type CallErrorCode =
+  /** The two browsers share no codec that can be end-to-end encrypted. */
+  'no-common-codec';
+
+/**
+ * Tells the peer why this side ends the call, so that both people see the same reason. The
+ * sender follows it with `hang-up`.
+ */
+export interface CallErrorSignal {
+  type: 'call-error';
+  code: CallErrorCode;
+}
+
 export type SignalPayload =
   | SdpSignal
   | CandidateSignal
   | RenegotiateSignal
   | TransceiverRequestSignal
-  | KeyShareSignal;
+  | KeyShareSignal
+  | CallErrorSignal;
 
 // ---------------------------------------------------------------------------------------------
 // Client to relay

@@ -101,6 +101,7 @@ function parseSignalPayload(data: unknown): SignalPayload {
     'renegotiate',
     'transceiverRequest',
     'key-share',
+    'call-error',
   ] as const);
   switch (kind) {
     case 'offer':
@@ -151,6 +152,8 @@ function parseSignalPayload(data: unknown): SignalPayload {
       if (signature !== undefined) share.signature = signature;
       return share;
     }
+    case 'call-error':
+      return { type: 'call-error', code: requireOneOf(data, 'code', ['no-common-codec'] as const) };
   }
 }
 

@@ -134,5 +134,11 @@ export const german: Strings = {
         'Versuchen Sie es auf dieser Seite nicht erneut. Erreichen Sie die Praxis auf anderem ' +
         'Weg und sagen Sie ihr Bescheid.',
     },
+    'no-common-codec': {
+      message:
+        'Ihr Browser und der Browser Ihres Gegenübers können sich auf kein vertrauliches, ' +
+        'verschlüsseltes Videoformat einigen, deshalb wurde das Gespräch beendet.',
+      action: 'Bitte versuchen Sie es in einer aktuellen Version von Chrome, Edge oder Firefox.',
+    },
   },
 };

@@ -125,6 +125,11 @@ export const english = {
       message: 'We could not confirm that this is your therapist, so the call was stopped.',
       action: 'Do not retry on this page. Contact your therapist another way and tell them.',
     },
+    'no-common-codec': {
+      message: 'Your browser and the other person\'s browser cannot agree on a private, ' +
+        'encrypted video format, so the call was ended.',
+      action: 'Please try again in an up-to-date Chrome, Edge or Firefox.',
+    },
   } satisfies Record<PorchlightErrorCode, ErrorText>,
 };
 

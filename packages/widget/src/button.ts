@@ -407,6 +407,7 @@ function retryAction(error: PorchlightError | null): 'reconnect' | 'call' | 'dis
     case 'host-offline':
     case 'e2ee-unsupported':
     case 'identity-mismatch':
+    case 'no-common-codec':
       return 'dismiss';
   }
 }
