@@ -35,6 +35,9 @@ export async function startEvilRelay(upstreamUrl) {
     const upstream = new WebSocket(upstreamUrl);
     sockets.add(client).add(upstream);
     const pending = [];
+    // Rewriting is asynchronous (the key agreement runs on WebCrypto), so frames from the relay
+    // pass through one chain that keeps their order.
+    let delivery = Promise.resolve();
 
     // Key shares are rewritten once, on delivery from the relay to the receiving browser.
     client.on('message', (data) => {
@@ -46,7 +49,11 @@ export async function startEvilRelay(upstreamUrl) {
       for (const text of pending.splice(0)) upstream.send(text);
     });
     upstream.on('message', (data) => {
-      client.send(rewrite(data.toString('utf8'), visitorShares, stats));
+      const text = data.toString('utf8');
+      delivery = delivery
+        .then(() => rewrite(text, visitorShares, stats))
+        .then((frame) => client.send(frame))
+        .catch(closeBoth);
     });
     const closeBoth = () => {
       client.close();
@@ -75,7 +82,7 @@ export async function startEvilRelay(upstreamUrl) {
  * Rewrites one frame if it carries a key share, in either direction. Visitor shares carry
  * `mlkem`, host shares carry `mlkemCiphertext`.
  */
-function rewrite(text, visitorShares, stats) {
+async function rewrite(text, visitorShares, stats) {
   let message;
   try {
     message = JSON.parse(text);
@@ -87,7 +94,7 @@ function rewrite(text, visitorShares, stats) {
 
   if (share.mlkem !== undefined) {
     // Visitor to host: keep the visitor's values for the reply, send the proxy's own.
-    const own = generateVisitorKeyShare();
+    const own = await generateVisitorKeyShare();
     visitorShares.set(message.callId, { x25519: share.x25519, mlkem: share.mlkem });
     share.x25519 = toBase64Url(own.x25519.publicKey);
     share.mlkem = toBase64Url(own.mlkem.encapsulationKey);
@@ -95,7 +102,7 @@ function rewrite(text, visitorShares, stats) {
     // Host to visitor: reply to the visitor's real share with the proxy's own exchange.
     const visitor = visitorShares.get(message.callId);
     if (visitor === undefined) return text;
-    const fake = agreeAsHost({
+    const fake = await agreeAsHost({
       room: 'evil',
       protocolVersion: 1,
       visitorFingerprints: FAKE_FINGERPRINTS,

@@ -115,7 +115,8 @@ export class Call extends EventTarget {
   #endReason: CallEndReason | null = null;
 
   readonly #params: CallParams;
-  readonly #visitorShare: VisitorKeyShare | null;
+  /** The visitor's key share, generated on WebCrypto and so asynchronously; null for the host. */
+  readonly #visitorShare: Promise<VisitorKeyShare> | null;
   #peerShare: KeyShareSignal | null = null;
   /** Set once this side started deriving keys, so that it happens once per call. */
   #agreementStarted = false;
@@ -182,13 +183,17 @@ export class Call extends EventTarget {
     this.#peer.on('close', () => this.#end('remote-disconnected'));
     this.#peer.on('error', () => this.#end('failed'));
 
-    if (this.#visitorShare !== null) {
-      params.sendSignal({
-        type: 'key-share',
-        x25519: toBase64Url(this.#visitorShare.x25519.publicKey),
-        mlkem: toBase64Url(this.#visitorShare.mlkem.encapsulationKey),
-      });
-    }
+    this.#visitorShare?.then(
+      (share) => {
+        if (this.#state === 'ended') return;
+        params.sendSignal({
+          type: 'key-share',
+          x25519: toBase64Url(share.x25519.publicKey),
+          mlkem: toBase64Url(share.mlkem.encapsulationKey),
+        });
+      },
+      () => this.#end('failed'),
+    );
   }
 
   /**
@@ -336,7 +341,7 @@ export class Call extends EventTarget {
       return;
     }
     if (this.role === 'host') void this.#agreeAsHost(share, context);
-    else this.#agreeAsVisitor(share, context);
+    else void this.#agreeAsVisitor(share, context);
   }
 
   async #agreeAsHost(share: KeyShareSignal, context: TranscriptContext): Promise<void> {
@@ -344,7 +349,7 @@ export class Call extends EventTarget {
     try {
       if (identity === null) throw new Error('Cannot sign the key agreement: no host identity');
       if (share.mlkem === undefined) throw new Error('Visitor key share lacks an ML-KEM key');
-      const agreement = agreeAsHost({
+      const agreement = await agreeAsHost({
         ...context,
         visitorX25519: fromBase64Url(share.x25519),
         mlkemEncapsulationKey: fromBase64Url(share.mlkem),
@@ -363,27 +368,28 @@ export class Call extends EventTarget {
     }
   }
 
-  #agreeAsVisitor(share: KeyShareSignal, context: TranscriptContext): void {
-    const visitorShare = this.#visitorShare;
+  async #agreeAsVisitor(share: KeyShareSignal, context: TranscriptContext): Promise<void> {
     let secrets: CallSecrets;
     let verified: boolean;
     try {
-      if (visitorShare === null || share.mlkemCiphertext === undefined) {
+      if (this.#visitorShare === null || share.mlkemCiphertext === undefined) {
         throw new Error('Host key share lacks an ML-KEM ciphertext');
       }
-      secrets = agreeAsVisitor({
+      secrets = await agreeAsVisitor({
         ...context,
-        share: visitorShare,
+        share: await this.#visitorShare,
         hostX25519: fromBase64Url(share.x25519),
         mlkemCiphertext: fromBase64Url(share.mlkemCiphertext),
       });
       const signature = share.signature === undefined ? null : fromBase64Url(share.signature);
       verified =
-        signature !== null && verifyTranscript(context.room, secrets.transcriptHash, signature);
+        signature !== null &&
+        (await verifyTranscript(context.room, secrets.transcriptHash, signature));
     } catch {
       this.#end('failed');
       return;
     }
+    if (this.#state === 'ended') return;
     if (!verified) {
       // Someone between the two sides changed the exchange, or the host is not the room's owner.
       this.#params.sendHangUp();

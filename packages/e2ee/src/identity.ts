@@ -1,5 +1,6 @@
-import { ed25519 } from '@noble/curves/ed25519.js';
 import { assertBytes, describeType } from './_bytes.js';
+import { ed25519Verify } from './_curves.js';
+import { isEd25519Point } from './_ed25519-point.js';
 import { fromBase64Url, toBase64Url } from './base64url.js';
 
 /**
@@ -18,27 +19,6 @@ export const ROOM_ID_LENGTH = 43;
 
 /** Length of an Ed25519 signature in bytes. */
 export const SIGNATURE_LENGTH = 64;
-
-/**
- * Creates an identity that signs in JavaScript with `secretKey` (32-byte Ed25519 seed). Browsers
- * should prefer a non-extractable WebCrypto key; this form serves tests and Node programs.
- *
- * @throws {TypeError} if `secretKey` is not a Uint8Array.
- * @throws {RangeError} if `secretKey` is not 32 bytes.
- */
-export function identityFromSecretKey(secretKey: Uint8Array): CallIdentity {
-  assertBytes(secretKey, 'secretKey', 32);
-  const seed = secretKey.slice();
-  return {
-    publicKey: ed25519.getPublicKey(seed),
-    sign: (message) => ed25519.sign(message, seed),
-  };
-}
-
-/** Generates a fresh Ed25519 key pair for a therapist identity. */
-export function generateIdentityKeyPair(): { secretKey: Uint8Array; publicKey: Uint8Array } {
-  return ed25519.keygen();
-}
 
 /** Returns the room id of an Ed25519 public key: the key in unpadded base64url. */
 export function roomIdFromPublicKey(publicKey: Uint8Array): string {
@@ -63,9 +43,7 @@ export function publicKeyFromRoomId(room: string): Uint8Array {
     );
   }
   const publicKey = fromBase64Url(room);
-  try {
-    ed25519.Point.fromBytes(publicKey);
-  } catch {
+  if (!isEd25519Point(publicKey)) {
     throw new RangeError('Invalid room id: it is not an Ed25519 public key');
   }
   return publicKey;
@@ -84,13 +62,16 @@ export function isRoomId(room: unknown): room is string {
 
 /**
  * Checks an Ed25519 signature (RFC 8032, strict: no non-canonical encodings) against the public
- * key that `room` names. Returns false for any malformed input instead of throwing.
+ * key that `room` names, on WebCrypto where the runtime has Ed25519. Resolves to false for any
+ * malformed input instead of rejecting.
  */
-export function verifyWithRoomId(room: string, message: Uint8Array, signature: Uint8Array): boolean {
+export async function verifyWithRoomId(
+  room: string,
+  message: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
   if (!(signature instanceof Uint8Array) || signature.length !== SIGNATURE_LENGTH) return false;
-  try {
-    return ed25519.verify(signature, message, publicKeyFromRoomId(room), { zip215: false });
-  } catch {
-    return false;
-  }
+  if (!(message instanceof Uint8Array) || !isRoomId(room)) return false;
+  const verify = await ed25519Verify();
+  return verify(signature, message, publicKeyFromRoomId(room));
 }

@@ -39,9 +39,8 @@ export {
   type VisitorAgreementParams,
   type VisitorKeyShare,
 } from './keys.js';
+export { generateIdentityKeyPair, identityFromSecretKey } from './identity-keys.js';
 export {
-  generateIdentityKeyPair,
-  identityFromSecretKey,
   isRoomId,
   publicKeyFromRoomId,
   ROOM_ID_LENGTH,

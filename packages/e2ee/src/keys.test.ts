@@ -2,11 +2,8 @@ import { x25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex } from '@noble/ciphers/utils.js';
 import { describe, expect, it } from 'vitest';
 import { fromBase64Url, toBase64Url } from './base64url.js';
-import {
-  generateIdentityKeyPair,
-  identityFromSecretKey,
-  roomIdFromPublicKey,
-} from './identity.js';
+import { generateIdentityKeyPair, identityFromSecretKey } from './identity-keys.js';
+import { roomIdFromPublicKey } from './identity.js';
 import {
   agreeAsHost,
   agreeAsVisitor,
@@ -33,14 +30,14 @@ function context(room: string, protocolVersion = 1): TranscriptContext {
 }
 
 /** Runs both halves of the agreement honestly. */
-function agreePair(room = 'room-1', protocolVersion = 1) {
-  const share = generateVisitorKeyShare();
-  const host = agreeAsHost({
+async function agreePair(room = 'room-1', protocolVersion = 1) {
+  const share = await generateVisitorKeyShare();
+  const host = await agreeAsHost({
     ...context(room, protocolVersion),
     visitorX25519: share.x25519.publicKey,
     mlkemEncapsulationKey: share.mlkem.encapsulationKey,
   });
-  const visitor = agreeAsVisitor({
+  const visitor = await agreeAsVisitor({
     ...context(room, protocolVersion),
     share,
     hostX25519: host.x25519PublicKey,
@@ -56,22 +53,22 @@ function find(keys: KeyEntry[], operation: KeyEntry['operation'], kind: KeyEntry
 }
 
 describe('generateKeyShare', () => {
-  it('returns a matching 32-byte X25519 pair', () => {
-    const share = generateKeyShare();
+  it('returns a matching 32-byte X25519 pair', async () => {
+    const share = await generateKeyShare();
     expect(share.privateKey).toHaveLength(32);
     expect(share.publicKey).toEqual(x25519.getPublicKey(share.privateKey));
   });
 
-  it('returns a new pair on each call', () => {
-    expect(bytesToHex(generateKeyShare().privateKey)).not.toBe(
-      bytesToHex(generateKeyShare().privateKey),
-    );
+  it('returns a new pair on each call', async () => {
+    const first = await generateKeyShare();
+    const second = await generateKeyShare();
+    expect(bytesToHex(first.privateKey)).not.toBe(bytesToHex(second.privateKey));
   });
 });
 
 describe('generateVisitorKeyShare', () => {
-  it('returns ML-KEM-768 and X25519 keys', () => {
-    const share = generateVisitorKeyShare();
+  it('returns ML-KEM-768 and X25519 keys', async () => {
+    const share = await generateVisitorKeyShare();
     expect(share.mlkem.encapsulationKey).toHaveLength(1184);
     expect(share.mlkem.decapsulationKey).toHaveLength(2400);
     expect(share.x25519.publicKey).toEqual(x25519.getPublicKey(share.x25519.privateKey));
@@ -79,8 +76,8 @@ describe('generateVisitorKeyShare', () => {
 });
 
 describe('hybrid agreement', () => {
-  it('both sides derive matching pairs', () => {
-    const { visitorSecrets, hostSecrets } = agreePair();
+  it('both sides derive matching pairs', async () => {
+    const { visitorSecrets, hostSecrets } = await agreePair();
     for (const kind of ['audio', 'video'] as const) {
       expect(find(visitorSecrets.keys, 'encrypt', kind).baseKey).toEqual(
         find(hostSecrets.keys, 'decrypt', kind).baseKey,
@@ -91,8 +88,8 @@ describe('hybrid agreement', () => {
     }
   });
 
-  it('both sides share chat key, SAS and transcript', () => {
-    const { visitorSecrets, hostSecrets } = agreePair();
+  it('both sides share chat key, SAS and transcript', async () => {
+    const { visitorSecrets, hostSecrets } = await agreePair();
     expect(visitorSecrets.chat).toHaveLength(32);
     expect(visitorSecrets.chat).toEqual(hostSecrets.chat);
     expect(visitorSecrets.sas).toMatch(/^\d{3} \d{3}$/);
@@ -100,8 +97,8 @@ describe('hybrid agreement', () => {
     expect(visitorSecrets.transcriptHash).toEqual(hostSecrets.transcriptHash);
   });
 
-  it('fixed KIDs per direction', () => {
-    const { visitorSecrets, hostSecrets } = agreePair();
+  it('fixed KIDs per direction', async () => {
+    const { visitorSecrets, hostSecrets } = await agreePair();
     expect(find(visitorSecrets.keys, 'encrypt', 'audio').kid).toBe(0);
     expect(find(visitorSecrets.keys, 'encrypt', 'video').kid).toBe(1);
     expect(find(hostSecrets.keys, 'encrypt', 'audio').kid).toBe(2);
@@ -112,8 +109,8 @@ describe('hybrid agreement', () => {
     );
   });
 
-  it('gives distinct 32-byte keys per side', () => {
-    const { visitorSecrets } = agreePair();
+  it('gives distinct 32-byte keys per side', async () => {
+    const { visitorSecrets } = await agreePair();
     expect(visitorSecrets.keys).toHaveLength(4);
     const hexKeys = new Set(visitorSecrets.keys.map((key) => bytesToHex(key.baseKey)));
     hexKeys.add(bytesToHex(visitorSecrets.chat));
@@ -121,21 +118,21 @@ describe('hybrid agreement', () => {
     for (const key of visitorSecrets.keys) expect(key.baseKey).toHaveLength(32);
   });
 
-  it('binds room, version and fingerprints', () => {
-    const share = generateVisitorKeyShare();
-    const host = agreeAsHost({
+  it('binds room, version and fingerprints', async () => {
+    const share = await generateVisitorKeyShare();
+    const host = await agreeAsHost({
       ...context('a'),
       visitorX25519: share.x25519.publicKey,
       mlkemEncapsulationKey: share.mlkem.encapsulationKey,
     });
     const reply = { share, hostX25519: host.x25519PublicKey, mlkemCiphertext: host.mlkemCiphertext };
-    const honest = agreeAsVisitor({ ...context('a'), ...reply });
-    const variants = [
+    const honest = await agreeAsVisitor({ ...context('a'), ...reply });
+    const variants = await Promise.all([
       agreeAsVisitor({ ...context('b'), ...reply }),
       agreeAsVisitor({ ...context('a', 2), ...reply }),
       agreeAsVisitor({ ...context('a'), ...reply, visitorFingerprints: 'sha-256 00' }),
       agreeAsVisitor({ ...context('a'), ...reply, hostFingerprints: 'sha-256 00' }),
-    ];
+    ]);
     expect(bytesToHex(honest.transcriptHash)).toBe(bytesToHex(host.secrets.transcriptHash));
     for (const variant of variants) {
       expect(bytesToHex(variant.transcriptHash)).not.toBe(bytesToHex(honest.transcriptHash));
@@ -143,50 +140,50 @@ describe('hybrid agreement', () => {
     }
   });
 
-  it('different runs give different keys', () => {
-    const first = agreePair();
-    const second = agreePair();
+  it('different runs give different keys', async () => {
+    const first = await agreePair();
+    const second = await agreePair();
     expect(bytesToHex(find(first.visitorSecrets.keys, 'encrypt', 'audio').baseKey)).not.toBe(
       bytesToHex(find(second.visitorSecrets.keys, 'encrypt', 'audio').baseKey),
     );
   });
 
-  it('rejects an all-zero shared secret', () => {
-    const share = generateVisitorKeyShare();
+  it('rejects an all-zero shared secret', async () => {
+    const share = await generateVisitorKeyShare();
     // The all-zero point and the point of order 2 (u = 1) give an all-zero X25519 output.
     const orderTwoPoint = new Uint8Array(32);
     orderTwoPoint[0] = 1;
     for (const visitorX25519 of [new Uint8Array(32), orderTwoPoint]) {
-      expect(() =>
+      await expect(
         agreeAsHost({
           ...context('r'),
           visitorX25519,
           mlkemEncapsulationKey: share.mlkem.encapsulationKey,
         }),
-      ).toThrow(/all-zero shared secret/);
+      ).rejects.toThrow(/all-zero shared secret/);
     }
   });
 
-  it('rejects invalid parameters by name', () => {
-    const share = generateVisitorKeyShare();
+  it('rejects invalid parameters by name', async () => {
+    const share = await generateVisitorKeyShare();
     const valid = {
       ...context('r'),
       visitorX25519: share.x25519.publicKey,
       mlkemEncapsulationKey: share.mlkem.encapsulationKey,
     };
     const notBytes = 'x' as unknown as Uint8Array;
-    expect(() => agreeAsHost({ ...valid, visitorX25519: new Uint8Array(31) })).toThrow(
+    await expect(agreeAsHost({ ...valid, visitorX25519: new Uint8Array(31) })).rejects.toThrow(
       /"visitorX25519"/,
     );
-    expect(() => agreeAsHost({ ...valid, mlkemEncapsulationKey: notBytes })).toThrow(TypeError);
-    expect(() => agreeAsHost({ ...valid, mlkemEncapsulationKey: new Uint8Array(1183) })).toThrow(
+    await expect(agreeAsHost({ ...valid, mlkemEncapsulationKey: notBytes })).rejects.toThrow(TypeError);
+    await expect(agreeAsHost({ ...valid, mlkemEncapsulationKey: new Uint8Array(1183) })).rejects.toThrow(
       /"mlkemEncapsulationKey"/,
     );
-    expect(() => agreeAsHost({ ...valid, room: '' })).toThrow(/"room"/);
-    expect(() => agreeAsHost({ ...valid, protocolVersion: 1.5 })).toThrow(/"protocolVersion"/);
-    expect(() => agreeAsHost({ ...valid, hostFingerprints: '' })).toThrow(/"hostFingerprints"/);
+    await expect(agreeAsHost({ ...valid, room: '' })).rejects.toThrow(/"room"/);
+    await expect(agreeAsHost({ ...valid, protocolVersion: 1.5 })).rejects.toThrow(/"protocolVersion"/);
+    await expect(agreeAsHost({ ...valid, hostFingerprints: '' })).rejects.toThrow(/"hostFingerprints"/);
     const reply = { hostX25519: share.x25519.publicKey, mlkemCiphertext: new Uint8Array(10) };
-    expect(() => agreeAsVisitor({ ...context('r'), share, ...reply })).toThrow(
+    await expect(agreeAsVisitor({ ...context('r'), share, ...reply })).rejects.toThrow(
       /"mlkemCiphertext"/,
     );
   });
@@ -196,26 +193,26 @@ describe('transcript signature', () => {
   it('verifies with the room id', async () => {
     const { secretKey, publicKey } = generateIdentityKeyPair();
     const room = roomIdFromPublicKey(publicKey);
-    const { hostSecrets } = agreePair(room);
+    const { hostSecrets } = await agreePair(room);
     const signature = await signTranscript(identityFromSecretKey(secretKey), hostSecrets.transcriptHash);
-    expect(verifyTranscript(room, hostSecrets.transcriptHash, signature)).toBe(true);
+    expect(await verifyTranscript(room, hostSecrets.transcriptHash, signature)).toBe(true);
   });
 
   it('fails for another key or hash', async () => {
     const owner = generateIdentityKeyPair();
     const stranger = generateIdentityKeyPair();
     const room = roomIdFromPublicKey(owner.publicKey);
-    const { hostSecrets } = agreePair(room);
+    const { hostSecrets } = await agreePair(room);
     const hash = hostSecrets.transcriptHash;
     const byStranger = await signTranscript(identityFromSecretKey(stranger.secretKey), hash);
-    expect(verifyTranscript(room, hash, byStranger)).toBe(false);
+    expect(await verifyTranscript(room, hash, byStranger)).toBe(false);
 
     const byOwner = await signTranscript(identityFromSecretKey(owner.secretKey), hash);
     const otherHash = hash.slice();
     otherHash[0]! ^= 1;
-    expect(verifyTranscript(room, otherHash, byOwner)).toBe(false);
-    expect(verifyTranscript(room, hash, byOwner.subarray(0, 63))).toBe(false);
-    expect(verifyTranscript('not-a-room', hash, byOwner)).toBe(false);
+    expect(await verifyTranscript(room, otherHash, byOwner)).toBe(false);
+    expect(await verifyTranscript(room, hash, byOwner.subarray(0, 63))).toBe(false);
+    expect(await verifyTranscript('not-a-room', hash, byOwner)).toBe(false);
   });
 });
 

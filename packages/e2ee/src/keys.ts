@@ -1,7 +1,7 @@
-import { x25519 } from '@noble/curves/ed25519.js';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { x25519 } from './_curves.js';
 import { assertBytes, concatBytes, describeType, equalBytesConstantTime } from './_bytes.js';
 import { verifyWithRoomId, type CallIdentity } from './identity.js';
 import type { KeyEntry, MediaKind, TransformOperation } from './worker-protocol.js';
@@ -33,10 +33,9 @@ const X25519_KEY_LENGTH = 32;
 
 const encoder = new TextEncoder();
 
-/** Generates an ephemeral X25519 key pair for one call. */
-export function generateKeyShare(): KeyShare {
-  const { secretKey, publicKey } = x25519.keygen();
-  return { privateKey: secretKey, publicKey };
+/** Generates an ephemeral X25519 key pair for one call, on WebCrypto where the runtime has it. */
+export async function generateKeyShare(): Promise<KeyShare> {
+  return (await x25519()).keygen();
 }
 
 /** Encodes each field as a 4-byte big-endian length followed by its bytes. */
@@ -116,7 +115,7 @@ export interface HostAgreement {
  *
  * @example Send the first key share
  * ```ts
- * const share = generateVisitorKeyShare();
+ * const share = await generateVisitorKeyShare();
  * send({
  *   type: 'key-share',
  *   x25519: toBase64Url(share.x25519.publicKey),
@@ -124,10 +123,10 @@ export interface HostAgreement {
  * });
  * ```
  */
-export function generateVisitorKeyShare(): VisitorKeyShare {
+export async function generateVisitorKeyShare(): Promise<VisitorKeyShare> {
   const { publicKey, secretKey } = ml_kem768.keygen();
   return {
-    x25519: generateKeyShare(),
+    x25519: await generateKeyShare(),
     mlkem: { encapsulationKey: publicKey, decapsulationKey: secretKey },
   };
 }
@@ -141,7 +140,7 @@ export function generateVisitorKeyShare(): VisitorKeyShare {
  * @throws {RangeError} if a key has the wrong length, the X25519 shared secret is all zeros,
  *   or a context field is out of range.
  */
-export function agreeAsHost(params: HostAgreementParams): HostAgreement {
+export async function agreeAsHost(params: HostAgreementParams): Promise<HostAgreement> {
   validateContext(params);
   assertBytes(params.visitorX25519, 'visitorX25519', X25519_KEY_LENGTH);
   assertBytes(
@@ -149,8 +148,12 @@ export function agreeAsHost(params: HostAgreementParams): HostAgreement {
     'mlkemEncapsulationKey',
     MLKEM768_ENCAPSULATION_KEY_LENGTH,
   );
-  const own = generateKeyShare();
-  const classical = computeSharedSecret(own.privateKey, params.visitorX25519, 'visitorX25519');
+  const own = await generateKeyShare();
+  const classical = await computeSharedSecret(
+    own.privateKey,
+    params.visitorX25519,
+    'visitorX25519',
+  );
   // ml_kem768.encapsulate checks the key's modulus (FIPS 203 section 7.2) and throws on failure.
   const { cipherText, sharedSecret } = ml_kem768.encapsulate(params.mlkemEncapsulationKey);
   const secrets = deriveSecrets('host', classical, sharedSecret, params, {
@@ -171,12 +174,16 @@ export function agreeAsHost(params: HostAgreementParams): HostAgreement {
  * @throws {RangeError} if a key has the wrong length, the X25519 shared secret is all zeros,
  *   or a context field is out of range.
  */
-export function agreeAsVisitor(params: VisitorAgreementParams): CallSecrets {
+export async function agreeAsVisitor(params: VisitorAgreementParams): Promise<CallSecrets> {
   validateContext(params);
   const { share } = params;
   assertBytes(params.hostX25519, 'hostX25519', X25519_KEY_LENGTH);
   assertBytes(params.mlkemCiphertext, 'mlkemCiphertext', MLKEM768_CIPHERTEXT_LENGTH);
-  const classical = computeSharedSecret(share.x25519.privateKey, params.hostX25519, 'hostX25519');
+  const classical = await computeSharedSecret(
+    share.x25519.privateKey,
+    params.hostX25519,
+    'hostX25519',
+  );
   // A tampered ciphertext yields an unrelated secret (implicit rejection), never an exception.
   const postQuantum = ml_kem768.decapsulate(params.mlkemCiphertext, share.mlkem.decapsulationKey);
   return deriveSecrets('visitor', classical, postQuantum, params, {
@@ -197,14 +204,17 @@ export async function signTranscript(
 }
 
 /**
- * Returns whether `signature` is the room's identity key signing `transcriptHash`: false for any
- * malformed input, a signature by another key, or a hash of another transcript.
+ * Resolves to whether `signature` is the room's identity key signing `transcriptHash`: false for
+ * any malformed input, a signature by another key, or a hash of another transcript.
+ *
+ * @throws {TypeError} if `transcriptHash` is not a Uint8Array.
+ * @throws {RangeError} if `transcriptHash` is not 32 bytes.
  */
 export function verifyTranscript(
   room: string,
   transcriptHash: Uint8Array,
   signature: Uint8Array,
-): boolean {
+): Promise<boolean> {
   assertBytes(transcriptHash, 'transcriptHash', 32);
   return verifyWithRoomId(room, signedTranscript(transcriptHash), signature);
 }
@@ -328,18 +338,13 @@ function validateContext(context: TranscriptContext): void {
   }
 }
 
-function computeSharedSecret(
+async function computeSharedSecret(
   privateKey: Uint8Array,
   peerPublicKey: Uint8Array,
   name: string,
-): Uint8Array {
-  let shared: Uint8Array;
-  try {
-    shared = x25519.getSharedSecret(privateKey, peerPublicKey);
-  } catch {
-    // noble-curves 2.4 raises here when the result is all zeros (RFC 7748 section 6.1).
-    shared = new Uint8Array(X25519_KEY_LENGTH);
-  }
+): Promise<Uint8Array> {
+  // Both implementations give 32 zero bytes for a low-order peer key (RFC 7748 section 6.1).
+  const shared = await (await x25519()).sharedSecret(privateKey, peerPublicKey);
   if (equalBytesConstantTime(shared, new Uint8Array(X25519_KEY_LENGTH))) {
     throw new RangeError(
       `Failed to derive call keys: "${name}" is a low-order point (all-zero shared secret)`,

@@ -3,7 +3,8 @@
 // sides' short authentication strings must differ.
 import { bytesToHex } from '@noble/ciphers/utils.js';
 import { describe, expect, it } from 'vitest';
-import { generateIdentityKeyPair, identityFromSecretKey, roomIdFromPublicKey } from './identity.js';
+import { generateIdentityKeyPair, identityFromSecretKey } from './identity-keys.js';
+import { roomIdFromPublicKey } from './identity.js';
 import {
   agreeAsHost,
   agreeAsVisitor,
@@ -60,11 +61,11 @@ interface Outcome {
 
 /** Runs one call through `relay`, with the host's real identity key and the real functions. */
 async function runCall(relay: Relay): Promise<Outcome> {
-  const share = generateVisitorKeyShare();
+  const share = await generateVisitorKeyShare();
   const hello = relay.toHost({ x25519: share.x25519.publicKey, mlkem: share.mlkem.encapsulationKey });
 
   const dtls = relay.fingerprints;
-  const host = agreeAsHost({
+  const host = await agreeAsHost({
     room,
     protocolVersion: 1,
     visitorFingerprints: dtls.host.peer,
@@ -79,7 +80,7 @@ async function runCall(relay: Relay): Promise<Outcome> {
     signature,
   });
 
-  const visitorSecrets = agreeAsVisitor({
+  const visitorSecrets = await agreeAsVisitor({
     room,
     protocolVersion: 1,
     visitorFingerprints: dtls.visitor.own,
@@ -88,7 +89,7 @@ async function runCall(relay: Relay): Promise<Outcome> {
     hostX25519: reply.x25519,
     mlkemCiphertext: reply.ciphertext,
   });
-  const visitorAccepts = verifyTranscript(room, visitorSecrets.transcriptHash, reply.signature);
+  const visitorAccepts = await verifyTranscript(room, visitorSecrets.transcriptHash, reply.signature);
   return { visitorAccepts, visitorSecrets, hostSecrets: host.secrets };
 }
 
@@ -101,7 +102,7 @@ const passThrough: Relay = {
 /** A relay that answers the visitor as a host would, with its own ML-KEM and X25519 values. */
 function impersonateHost(share: VisitorHello, signWith = therapistIdentity) {
   return async (reply: HostReply): Promise<HostReply> => {
-    const fake = agreeAsHost({
+    const fake = await agreeAsHost({
       room,
       protocolVersion: 1,
       visitorFingerprints: VISITOR_DTLS,
@@ -134,7 +135,7 @@ describe('relay in the middle', () => {
   });
 
   it('swapped X25519 keys are refused', async () => {
-    const ownShare: VisitorKeyShare = generateVisitorKeyShare();
+    const ownShare: VisitorKeyShare = await generateVisitorKeyShare();
     const relay: Relay = {
       toHost: (hello) => ({ x25519: ownShare.x25519.publicKey, mlkem: hello.mlkem }),
       toVisitor: async (reply) => ({ ...reply, x25519: ownShare.x25519.publicKey }),
@@ -145,7 +146,7 @@ describe('relay in the middle', () => {
 
   it('swapped ML-KEM ciphertext is refused', async () => {
     let visitorHello: VisitorHello | undefined;
-    const ownShare = generateVisitorKeyShare();
+    const ownShare = await generateVisitorKeyShare();
     const relay: Relay = {
       toHost: (hello) => {
         visitorHello = hello;
@@ -162,7 +163,7 @@ describe('relay in the middle', () => {
 
   it('full exchange with each side is refused', async () => {
     let visitorHello: VisitorHello | undefined;
-    const ownShare = generateVisitorKeyShare();
+    const ownShare = await generateVisitorKeyShare();
     const relay: Relay = {
       toHost: (hello) => {
         visitorHello = hello;
