@@ -18,6 +18,7 @@ describe('parseCommandLine', () => {
     allowedOrigins: [],
     trustProxy: false,
     shutdownGraceMs: 2000,
+    redisHeartbeatMs: 1000,
     logLevel: 'info',
   };
 
@@ -57,6 +58,8 @@ describe('parseCommandLine', () => {
         ['https://a.test', 'https://b.test'],
       ],
       ['log-level', 'logLevel', 'warn', 'warn'],
+      ['redis-url', 'redisUrl', 'redis://127.0.0.1:6380/1', 'redis://127.0.0.1:6380/1'],
+      ['redis-heartbeat-ms', 'redisHeartbeatMs', '250', 250],
     ];
     for (const [flag, key, text, value] of settings) {
       const fromFlag = parseCommandLine([`--${flag}`, text], {});
@@ -66,6 +69,22 @@ describe('parseCommandLine', () => {
         value,
       );
     }
+  });
+
+  test('invalid Redis settings are rejected', () => {
+    for (const url of ['127.0.0.1:6379', 'http://127.0.0.1:6379', 'redis://']) {
+      expect(() => parseCommandLine(['--redis-url', url], {}), url).toThrow(UsageError);
+    }
+    for (const interval of ['49', '60001', 'x']) {
+      const args = ['--redis-heartbeat-ms', interval];
+      expect(() => parseCommandLine(args, {}), interval).toThrow(UsageError);
+    }
+  });
+
+  test('Redis URL error hides the URL', () => {
+    const url = 'http://user:hunter2@127.0.0.1:6379';
+    expect(() => parseCommandLine(['--redis-url', url], {})).toThrow(/^Invalid --redis-url:/);
+    expect(() => parseCommandLine(['--redis-url', url], {})).not.toThrow(/hunter2/);
   });
 
   test('trust proxy from flag or environment', () => {

@@ -21,6 +21,8 @@ export interface CliOptions {
   shutdownGraceMs: number;
   logLevel: RelayLogLevel;
   turn?: TurnSettings;
+  redisUrl?: string;
+  redisHeartbeatMs: number;
 }
 
 /** The result of reading the command line: run the relay, or print help. */
@@ -135,6 +137,14 @@ const INTEGER_SETTINGS: readonly IntegerSetting[] = [
     help: 'Bytes queued for a slow client before close 1013',
   },
   {
+    flag: 'redis-heartbeat-ms',
+    key: 'redisHeartbeatMs',
+    min: 50,
+    max: 60_000,
+    fallback: 1000,
+    help: 'Milliseconds between Redis liveness refreshes; a lost node is seen within four',
+  },
+  {
     flag: 'shutdown-grace-ms',
     key: 'shutdownGraceMs',
     min: 0,
@@ -192,6 +202,12 @@ const USAGE_LINES = [
     'turn-ttl-seconds',
     String(TURN_TTL_DEFAULT_SECONDS),
   ),
+  usageLine(
+    '--redis-url <url>',
+    'Share rooms with the other relays on this Redis (redis:// or rediss:// URL)',
+    'redis-url',
+    'none, which keeps rooms in this process',
+  ),
   usageLine('--log-level <level>', 'debug, info, warn, error or silent', 'log-level', 'info'),
 ];
 
@@ -227,6 +243,7 @@ export function parseCommandLine(
     'turn-secret',
     'turn-ttl-seconds',
     'log-level',
+    'redis-url',
     ...INTEGER_SETTINGS.map((setting) => setting.flag),
   ];
   let values: Record<string, string | boolean | undefined>;
@@ -280,6 +297,13 @@ export function parseCommandLine(
     trustProxy: values['trust-proxy'] === true || parseBoolean(read('trust-proxy')),
     logLevel,
   };
+  const redis = read('redis-url');
+  if (redis.text !== undefined && redis.text !== '') {
+    if (!/^rediss?:\/\/\S+$/.test(redis.text)) {
+      throw new UsageError(`Invalid ${redis.source}: expected a redis:// or rediss:// URL`);
+    }
+    options.redisUrl = redis.text;
+  }
   const turn = parseTurn(read);
   if (turn !== undefined) options.turn = turn;
   return { kind: 'run', options };

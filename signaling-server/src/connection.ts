@@ -4,7 +4,8 @@ import { WebSocket } from 'ws';
 import { TokenBucket } from './limits.js';
 import type { RelayLogger } from './log.js';
 import type { RejectionReason, RelayMetrics } from './metrics.js';
-import type { Peer, Room } from './rooms.js';
+import type { RoomHandle } from './room-directory.js';
+import type { Peer } from './rooms.js';
 
 /** Returns 128 random bits as 32 lowercase hex digits, the format of connection and call ids. */
 export function createId(): string {
@@ -33,7 +34,7 @@ export class Connection implements Peer {
   readonly id = createId();
   readonly openedAt = Date.now();
   /** The room joined by a valid `hello`; undefined until then. */
-  room: Room | undefined;
+  room: RoomHandle | undefined;
   /** The id of {@link room}; kept only to find the room again and never logged in clear. */
   roomId: string | undefined;
   /** Cleared on every heartbeat ping and set again by the pong. */

@@ -39,7 +39,12 @@ export type RelayLogEntry =
   | { event: 'slow-consumer'; connectionId: string; bufferedBytes: number }
   | { event: 'going-away'; connections: number }
   | { event: 'closing'; connections: number }
-  | { event: 'closed' };
+  | { event: 'closed' }
+  /** This process joined the Redis cluster under a random node id. */
+  | { event: 'cluster-joined'; nodeId: string }
+  /** Another node's liveness key expired, so its connections were removed from shared rooms. */
+  | { event: 'cluster-node-lost'; nodeId: string }
+  | { event: 'redis-error'; errorName: string };
 
 /** Receives every lifecycle event of the relay. */
 export type RelayLogger = (entry: RelayLogEntry) => void;
@@ -67,6 +72,7 @@ const ALLOWED_FIELDS: ReadonlySet<string> = new Set([
   'reason',
   'status',
   'bufferedBytes',
+  'nodeId',
 ]);
 
 const LEVEL_OF_EVENT: Partial<Record<RelayLogEntry['event'], 'debug' | 'warn' | 'error'>> = {
@@ -76,6 +82,8 @@ const LEVEL_OF_EVENT: Partial<Record<RelayLogEntry['event'], 'debug' | 'warn' | 
   'rate-limited': 'warn',
   'upgrade-rejected': 'debug',
   'handler-failed': 'error',
+  'cluster-node-lost': 'warn',
+  'redis-error': 'error',
 };
 
 /**

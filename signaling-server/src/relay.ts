@@ -13,7 +13,9 @@ import { checkAuthenticate, checkHello, createChallenge } from './hello.js';
 import { AddressCounter, clientAddress } from './limits.js';
 import { createRoomHasher, stderrLogger, type RelayLogger } from './log.js';
 import { createRelayMetrics, type RejectionReason } from './metrics.js';
-import { Room, type RoomContext } from './rooms.js';
+import { RedisRoomDirectory } from './cluster.js';
+import { MemoryRoomDirectory, type RoomDirectory } from './room-directory.js';
+import type { RoomContext } from './rooms.js';
 import { createTurnServer, type TurnSettings } from './turn.js';
 
 /** Options of {@link createRelay}. Every field is optional. */
@@ -61,6 +63,17 @@ export interface RelayOptions {
   turn?: TurnSettings;
   /** Time clients get to close after `going-away` before they are dropped, in ms. Default 2000. */
   shutdownGraceMs?: number;
+  /**
+   * Redis URL, such as `redis://127.0.0.1:6379`. With it, relay processes on the same Redis
+   * share rooms, so a host and a visitor may connect to different processes. Default: none,
+   * and rooms live in this process only.
+   */
+  redisUrl?: string;
+  /**
+   * Interval of the Redis liveness heartbeat, in milliseconds. Another node sees this one gone,
+   * and its hosts offline, at most four intervals after its last heartbeat. Default 1000.
+   */
+  redisHeartbeatMs?: number;
 }
 
 /** The address the relay listens on. */
@@ -115,6 +128,8 @@ export function createRelay(options: RelayOptions = {}): Relay {
   const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
   const turn = options.turn;
   const shutdownGraceMs = options.shutdownGraceMs ?? 2000;
+  const redisUrl = options.redisUrl;
+  const redisHeartbeatMs = options.redisHeartbeatMs ?? 1000;
 
   if (typeof host !== 'string' || host === '') {
     throw new TypeError(`Invalid option "host": expected a non-empty string`);
@@ -132,6 +147,10 @@ export function createRelay(options: RelayOptions = {}): Relay {
   checkInteger('maxConnectionsPerAddress', maxConnectionsPerAddress, 1, 1_000_000);
   checkInteger('maxBufferedBytes', maxBufferedBytes, 1, 2 ** 31 - 1);
   checkInteger('shutdownGraceMs', shutdownGraceMs, 0, 2 ** 31 - 1);
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
+    throw new TypeError('Invalid option "redisUrl": expected a redis:// or rediss:// URL');
+  }
+  checkInteger('redisHeartbeatMs', redisHeartbeatMs, 50, 60_000);
   if (turn !== undefined) checkTurn(turn);
   const safeLog = ignoreLoggerErrors(log);
   const metrics = createRelayMetrics();
@@ -154,7 +173,15 @@ export function createRelay(options: RelayOptions = {}): Relay {
   const addresses = new AddressCounter();
 
   const connections = new Set<Connection>();
-  const rooms = new Map<string, Room>();
+  const rooms: RoomDirectory =
+    redisUrl === undefined
+      ? new MemoryRoomDirectory(roomContext)
+      : new RedisRoomDirectory({
+          redisUrl,
+          heartbeatMs: redisHeartbeatMs,
+          context: roomContext,
+          log: safeLog,
+        });
   const hashRoom = createRoomHasher();
   const httpServer = createServer(handleHttpRequest);
   // perMessageDeflate is off, as in the ws 8 server default, because compression costs memory
@@ -307,12 +334,8 @@ export function createRelay(options: RelayOptions = {}): Relay {
   }
 
   function joinRoom(connection: Connection, roomId: string, role: 'host' | 'visitor'): void {
-    let room = rooms.get(roomId);
-    if (room === undefined) {
-      room = new Room(roomContext);
-      rooms.set(roomId, room);
-      metrics.rooms.set(rooms.size);
-    }
+    const room = rooms.open(roomId);
+    metrics.rooms.set(rooms.size);
     connection.room = room;
     const roomHash = hashRoom(roomId);
     safeLog({ event: 'hello-accepted', connectionId: connection.id, role, roomHash });
@@ -334,10 +357,8 @@ export function createRelay(options: RelayOptions = {}): Relay {
     const room = connection.room;
     if (room === undefined) return;
     room.leave(connection);
-    if (room.isEmpty && connection.roomId !== undefined) {
-      rooms.delete(connection.roomId);
-      metrics.rooms.set(rooms.size);
-    }
+    if (connection.roomId !== undefined) rooms.release(connection.roomId);
+    metrics.rooms.set(rooms.size);
   }
 
   /**
@@ -367,9 +388,15 @@ export function createRelay(options: RelayOptions = {}): Relay {
     }
   }
 
-  function listen(): Promise<RelayAddress> {
+  async function listen(): Promise<RelayAddress> {
+    await rooms.start();
     return new Promise((resolve, reject) => {
-      const onError = (error: Error): void => reject(error);
+      const onError = (error: Error): void => {
+        rooms.close().then(
+          () => reject(error),
+          () => reject(error),
+        );
+      };
       httpServer.once('error', onError);
       httpServer.listen(port, host, () => {
         httpServer.off('error', onError);
@@ -415,6 +442,7 @@ export function createRelay(options: RelayOptions = {}): Relay {
     await new Promise<void>((resolve) => wss.close(() => resolve()));
     httpServer.closeAllConnections();
     await stopped;
+    await rooms.close();
     safeLog({ event: 'closed' });
   }
 

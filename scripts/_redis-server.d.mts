@@ -1,0 +1,8 @@
+/** A redis-server started by {@link startRedisServer}. */
+export interface RedisServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export function startRedisServer(): Promise<RedisServer>;
