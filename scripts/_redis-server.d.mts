@@ -2,6 +2,7 @@
 export interface RedisServer {
   url: string;
   port: number;
+  pid: number;
   stop(): Promise<void>;
 }
 

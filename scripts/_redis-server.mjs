@@ -24,7 +24,7 @@ function freePort() {
 /**
  * Starts redis-server and resolves once it accepts connections.
  *
- * @returns {Promise<{ url: string, port: number, stop: () => Promise<void> }>}
+ * @returns {Promise<{ url: string, port: number, pid: number, stop: () => Promise<void> }>}
  * @throws {Error} When redis-server is not installed, exits early or does not get ready in 10 s.
  */
 export async function startRedisServer() {
@@ -62,6 +62,7 @@ export async function startRedisServer() {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pid: child.pid,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;

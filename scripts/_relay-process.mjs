@@ -27,9 +27,9 @@ const STOP_GRACE_MS = 5_000;
  * @param {number} [options.startTimeoutMs] How long to wait for the listening line.
  * @param {Record<string, string>} [options.env] Extra environment variables for the relay, such
  *   as `PORCHLIGHT_TURN_SECRET`.
- * @returns {Promise<{ url: string, output: () => string, exited: Promise<number>,
+ * @returns {Promise<{ url: string, pid: number, output: () => string, exited: Promise<number>,
  *   stop: () => Promise<void> }>}
- *   `url` is the relay's ws:// URL, `output()` the last 64 KiB of its stdout and stderr, and
+ *   `url` is the relay's ws:// URL, `pid` its process id, `output()` the last 64 KiB of its stdout and stderr, and
  *   `exited` resolves with its exit code (128+n after signal n).
  * @throws {Error} When the relay exits or stays silent before it listens.
  */
@@ -99,7 +99,7 @@ export function startRelay(options = {}) {
   });
 
   return ready.then(
-    (url) => ({ url, output: () => recentOutput, exited, stop }),
+    (url) => ({ url, pid: child.pid, output: () => recentOutput, exited, stop }),
     async (error) => {
       await stop();
       error.relayOutput = recentOutput;

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startRedisServer, type RedisServer } from '../../scripts/_redis-server.mjs';
 import {
   randomRoom,
+  runRelayCli,
   startRelayProcess,
   TestClient,
   type RelayProcess,
@@ -182,6 +183,24 @@ describe('relays sharing rooms on Redis', () => {
   });
 });
 
+describe('relay with an unreachable Redis', () => {
+  test('exits with 1 and says Redis failed', async () => {
+    const { code, stdout, stderr } = await runRelayCli([
+      '--port',
+      '0',
+      '--redis-url',
+      'redis://user:hunter2@127.0.0.1:1',
+      '--log-level',
+      'silent',
+    ]);
+
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('Connecting to Redis failed');
+    expect(stderr).not.toContain('hunter2');
+  });
+});
+
 describe('relays sharing rooms on Redis when a node is killed', () => {
   test('host on a killed owner node shows offline in time', async () => {
     await withTwoNodes(async (nodeA, nodeB) => {
@@ -234,6 +253,29 @@ describe('relays sharing rooms on Redis when a node is killed', () => {
       expect(presence).toEqual({ type: 'presence', status: 'offline' });
       expect(Date.now() - killedAt).toBeLessThan(OFFLINE_BOUND_MS + SLACK_MS);
       await visitor.close();
+    });
+  });
+
+  test('stopped owner hands its rooms over', async () => {
+    await withTwoNodes(async (nodeA, nodeB) => {
+      const room = randomRoom();
+      const host = await TestClient.join(nodeA.url, 'host', room);
+      const otherHost = await TestClient.join(nodeB.url, 'host', room);
+      const visitor = await TestClient.join(nodeB.url, 'visitor', room);
+      otherHost.send({ type: 'set-presence', status: 'busy', message: 'Back soon' });
+      await hostGoesAvailable(host, visitor);
+
+      // On SIGTERM node A closes its host, which node A's room still reports, then releases
+      // the lease and tells node B, which joins its connections to a room of its own.
+      expect(await nodeA.stop('SIGTERM')).toBe(0);
+      const busy = { type: 'presence', status: 'busy', message: 'Back soon' };
+      expect(await visitor.next('presence')).toEqual(busy);
+      expect(await visitor.next('presence', OFFLINE_BOUND_MS + SLACK_MS)).toEqual(busy);
+
+      visitor.send({ type: 'knock' });
+      const { callId } = await visitor.next('waiting');
+      expect((await otherHost.next('knock-received')).callId).toBe(callId);
+      await Promise.all([otherHost.close(), visitor.close()]);
     });
   });
 });

@@ -297,7 +297,16 @@ export class RedisRoomDirectory implements RoomDirectory {
 
   async start(): Promise<void> {
     this.started = true;
-    await Promise.all([this.commands.connect(), this.subscriber.connect()]);
+    try {
+      await Promise.all([this.commands.connect(), this.subscriber.connect()]);
+    } catch (error) {
+      this.closed = true;
+      this.commands.disconnect();
+      this.subscriber.disconnect();
+      // ioredis messages name no address, so the URL and any password in it stay out.
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`Connecting to Redis failed: ${reason.replace(/\.$/, '')}`);
+    }
     this.subscriber.on('message', (_channel: string, text: string) => this.receive(text));
     await this.subscriber.subscribe(channelOf(this.nodeId));
     await this.commands.set(aliveKey(this.nodeId), '1', 'PX', this.leaseMs);

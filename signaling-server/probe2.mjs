@@ -1,0 +1,23 @@
+import { WebSocket } from 'ws';
+import { startRedisServer } from '../scripts/_redis-server.mjs';
+import { startRelay } from '../scripts/_relay-process.mjs';
+const r = await startRedisServer();
+const env = { PORCHLIGHT_REDIS_URL: r.url, PORCHLIGHT_RATE_LIMIT: '100000', PORCHLIGHT_RATE_BURST: '100000', PORCHLIGHT_LOG_LEVEL: 'silent' };
+const A = await startRelay({ env }), B = await startRelay({ env });
+const open = (url, role) => new Promise((res) => { const s = new WebSocket(url); s.on('open', () => { s.send(JSON.stringify({ type: 'hello', version: 1, role, room: 'r1' })); res(s); }); });
+const next = (s, pred) => new Promise((res) => { const f = (d) => { const m = JSON.parse(d); if (pred(m)) { s.off('message', f); res(m); } }; s.on('message', f); });
+const h = await open(A.url, 'host'); await next(h, (m) => m.type === 'welcome');
+const v = await open(B.url, 'visitor'); await next(v, (m) => m.type === 'welcome');
+const av = next(v, (m) => m.type === 'presence' && m.status === 'available');
+h.send(JSON.stringify({ type: 'set-presence', status: 'available' })); await av;
+const kr = next(h, (m) => m.type === 'knock-received'); v.send(JSON.stringify({ type: 'knock' })); const { callId } = await kr;
+const ad = next(v, (m) => m.type === 'admitted'); h.send(JSON.stringify({ type: 'admit', callId })); await ad;
+const sig = JSON.stringify({ type: 'signal', callId, data: { type: 'candidate', candidate: { candidate: 'x' } } });
+let n = 0; const N = 2000; const t0 = performance.now();
+await new Promise((res) => {
+  h.on('message', () => h.send(sig));
+  v.on('message', () => { if (++n === N) res(); else v.send(sig); });
+  v.send(sig);
+});
+console.log('round trips/s', (N / ((performance.now() - t0) / 1000)).toFixed(0));
+h.terminate(); v.terminate(); await A.stop(); await B.stop(); await r.stop();
