@@ -76,7 +76,7 @@ type Binding =
   | { kind: 'owner'; room: Room }
   | { kind: 'member'; owner: string };
 
-/** Knocks and calls that one local connection was told about and that have not ended. */
+/** Knocks and calls that the relay sent one local connection and that have not ended. */
 type OpenItem = 'knock' | 'call';
 
 /** A connection of this node in a room. */
