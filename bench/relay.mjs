@@ -17,8 +17,8 @@ import { cpus } from 'node:os';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
-import { startRelay } from './_relay-process.mjs';
-import { startRedisServer } from './_redis-server.mjs';
+import { startRelay } from '../scripts/_relay-process.mjs';
+import { startRedisServer } from '../scripts/_redis-server.mjs';
 
 // ws 8 as the relay resolves it. The root node_modules holds ws 7 for other tools.
 const WS_PATH = createRequire(new URL('../signaling-server/package.json', import.meta.url)).resolve(
