@@ -11,16 +11,18 @@
 // neither the per-process file descriptor limit nor the ephemeral port range runs out. The run
 // stops itself after RUN_TIMEOUT_MS.
 import { fork, spawn } from 'node:child_process';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
+import { hostAuthMessage, PROTOCOL_VERSION } from '@porchlight/protocol';
 import { startRelay } from '../scripts/_relay-process.mjs';
 import { startRedisServer } from '../scripts/_redis-server.mjs';
 
-// ws 8 as the relay resolves it. The root node_modules holds ws 7 for other tools.
+// ws 8 as the relay resolves it. The root node_modules contains ws 7 for other tools.
 const WS_PATH = createRequire(new URL('../signaling-server/package.json', import.meta.url)).resolve(
   'ws',
 );
@@ -30,7 +32,6 @@ const WORKER_CONNECTIONS = 10_000;
 const RUN_TIMEOUT_MS = 15 * 60_000;
 const OPEN_CONCURRENCY = 200;
 const SETTLE_MS = 3000;
-const PROTOCOL_VERSION = 1;
 const CANDIDATE = {
   type: 'candidate',
   candidate: {
@@ -134,7 +135,8 @@ async function runMain() {
   deadline.unref();
 
   process.stderr.write(
-    `bench-relay: Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'})\n`,
+    `bench-relay: Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ` +
+      `load average ${loadAverage()}\n`,
   );
   const redis = await startRedisServer();
   const rows = [];
@@ -152,6 +154,12 @@ async function runMain() {
     await redis.stop();
   }
   printTable(rows);
+  process.stderr.write(`bench-relay: load average at the end ${loadAverage()}\n`);
+}
+
+/** Returns the 1-minute load average, so a reader can tell whether other work shared the CPU. */
+function loadAverage() {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
 }
 
 /** Starts the servers of one configuration: 0 is peerjs-server, 1 or 2 relay nodes. */
@@ -161,7 +169,10 @@ async function startServers(nodes, redis) {
   return [await startPorchlight(redis.url), await startPorchlight(redis.url)];
 }
 
-/** Opens idle connections in steps and records the servers' resident memory at each step. */
+/**
+ * Opens idle connections in steps and records the servers' resident memory at each step. New
+ * workers start whenever the current one holds WORKER_CONNECTIONS sockets.
+ */
 async function idleScenario(name, steps, nodes, redis) {
   process.stderr.write(`bench-relay: ${name}, idle connections\n`);
   const servers = await startServers(nodes, redis);
@@ -286,7 +297,7 @@ function printTable(rows) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Worker process: holds sockets and drives the load
+// Worker process: keeps sockets open and drives the load
 // ---------------------------------------------------------------------------------------------
 
 function runWorker() {
@@ -308,7 +319,10 @@ function runWorker() {
     );
   });
 
-  /** Opens a connection and resolves once the server has accepted it (`welcome` or `OPEN`). */
+  /**
+   * Opens a connection and resolves once the server has accepted it: `OPEN` from peerjs-server,
+   * `welcome` from the relay, and for a relay host `authenticated` after it signed the challenge.
+   */
   function connect(protocol, url, id, role, room) {
     return new Promise((resolve, reject) => {
       const target =
@@ -316,33 +330,57 @@ function runWorker() {
       const socket = new WebSocket(target, { localAddress, perMessageDeflate: false });
       sockets.push(socket);
       const timer = setTimeout(() => reject(new Error(`No accept from ${url} within 30 s`)), 30_000);
-      socket.once('error', (error) => {
+      const finish = (error) => {
         clearTimeout(timer);
-        reject(error);
-      });
-      socket.once('open', () => {
-        if (protocol === 'porchlight') {
-          socket.send(JSON.stringify({ type: 'hello', version: PROTOCOL_VERSION, role, room }));
+        socket.off('message', onMessage);
+        if (error === undefined) resolve(socket);
+        else reject(error);
+      };
+      const onMessage = (data) => {
+        const message = JSON.parse(data.toString('utf8'));
+        if (message.type === 'OPEN' || message.type === 'authenticated') return finish();
+        if (message.type !== 'welcome') {
+          return finish(new Error(`Expected an accept message from ${url}, got "${message.type}"`));
         }
+        if (role !== 'host') return finish();
+        const challenge = Buffer.from(message.challenge, 'base64url');
+        const signature = sign(null, hostAuthMessage(challenge, room.id), room.privateKey);
+        socket.send(
+          JSON.stringify({ type: 'authenticate', signature: signature.toString('base64url') }),
+        );
+      };
+      socket.once('error', (error) => finish(error));
+      socket.once('open', () => {
+        if (protocol !== 'porchlight') return;
+        const hello = { type: 'hello', version: PROTOCOL_VERSION, role, room: room.id };
+        socket.send(JSON.stringify(hello));
       });
-      socket.once('message', (data) => {
-        clearTimeout(timer);
-        const type = JSON.parse(data.toString('utf8')).type;
-        if (type === 'welcome' || type === 'OPEN') resolve(socket);
-        else reject(new Error(`Expected an accept message from ${url}, got "${type}"`));
-      });
+      socket.on('message', onMessage);
     });
   }
+
+  /** Returns a new room: its id is an Ed25519 public key, whose private key signs for hosts. */
+  function createRoom() {
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+    return { id: publicKey.export({ format: 'jwk' }).x, privateKey };
+  }
+
+  const idleRooms = new Map();
 
   /** Connection `n` of this worker: hosts and visitors alternate, two to a room. */
   function idleTarget(message, n) {
     const pair = Math.floor(n / 2);
     const role = n % 2 === 0 ? 'host' : 'visitor';
+    let room = idleRooms.get(pair);
+    if (room === undefined) {
+      room = createRoom();
+      idleRooms.set(pair, room);
+    }
     return {
       url: message.urls[n % message.urls.length],
       id: `w${index}-${role}-${pair}`,
       role,
-      room: `bench-w${index}-${pair}`,
+      room,
     };
   }
 
@@ -435,7 +473,7 @@ function runWorker() {
       };
     }
 
-    const room = `pp-w${index}-${n}`;
+    const room = createRoom();
     const a = await connect(protocol, urlA, undefined, 'host', room);
     const b = await connect(protocol, urlB, undefined, 'visitor', room);
     const nextOf = (socket, type, status) =>
