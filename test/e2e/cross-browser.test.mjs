@@ -140,7 +140,17 @@ async function assertEncryptedCall({ hostPage, visitorPage, codec, diagnostics }
 
   const first = await readBoth(hostPage, visitorPage);
   await sleep(GROWTH_WINDOW_MS);
-  const second = await readBoth(hostPage, visitorPage);
+  // A loaded machine can stall a decoder for a moment (for example while it waits for a key
+  // frame), so the second sample waits, within a bound, until video decoding has advanced on both
+  // sides; every assertion below still compares the two samples.
+  const second = await waitUntil(
+    () => readBoth(hostPage, visitorPage),
+    (sample) =>
+      ['host', 'visitor'].every(
+        (side) => sample[side].inbound.video.framesDecoded > first[side].inbound.video.framesDecoded,
+      ),
+    { description: 'remote video framesDecoded to grow on both sides', timeoutMs: 10_000 },
+  ).catch(() => readBoth(hostPage, visitorPage));
   diagnostics.add('stats', JSON.stringify({ first, second }));
 
   for (const side of ['host', 'visitor']) {
