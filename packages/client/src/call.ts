@@ -22,6 +22,7 @@ import {
   type Role,
   type SignalPayload,
 } from '@porchlight/protocol';
+import { ChatCipher } from './chat.js';
 import {
   applyCodecPolicy,
   DEFAULT_CODEC_POLICY,
@@ -30,11 +31,20 @@ import {
   type CodecPolicy,
 } from './codecs.js';
 import { stopStream } from './media.js';
+import { rateNetwork, sampleNetwork, type NetworkQuality, type PacketTotals } from './quality.js';
 import { TransformAttacher, startWorker, type TransformApi } from './transforms.js';
-import type { CallEndReason, CallState } from './types.js';
+import type { CallEndReason, CallState, ChatMessage } from './types.js';
 
 /** Milliseconds to wait for the worker's reply to a stats request. */
 const STATS_TIMEOUT_MS = 5_000;
+/** Milliseconds between two network-quality samples. */
+const QUALITY_INTERVAL_MS = 2_000;
+/** Milliseconds of `disconnected` ICE before the visitor restarts ICE. */
+const ICE_RESTART_GRACE_MS = 1_500;
+/** Milliseconds between ICE restart attempts while the connection stays down. */
+const ICE_RESTART_RETRY_MS = 4_000;
+/** Milliseconds the call may stay disconnected, restarts included, before it ends as failed. */
+const ICE_RECOVERY_BUDGET_MS = 30_000;
 
 /** What a {@link Call} needs from the client that owns it. */
 export interface CallParams {
@@ -51,6 +61,11 @@ export interface CallParams {
   sendSignal(data: SignalPayload): void;
   /** Tells the relay that this side hung up. */
   sendHangUp(): void;
+  /**
+   * Asks for a receive-only video transceiver: set when the local stream has no camera, so that
+   * the peer's video still gets an m-line in the visitor's offer.
+   */
+  receiveVideo?: boolean;
 }
 
 /**
@@ -128,6 +143,20 @@ export class Call extends EventTarget {
   #statsRequestId = 0;
   readonly #pendingStats = new Map<number, (stats: E2eeStats) => void>();
   readonly #codecPolicy: CodecPolicy;
+  #chat: ChatCipher | null = null;
+  /** Chat sends wait on this chain so that chunks leave in the order the texts were given. */
+  #chatQueue: Promise<void> = Promise.resolve();
+  #messages: ChatMessage[] = [];
+  #quality: NetworkQuality | null = null;
+  #qualityTimer: ReturnType<typeof setInterval> | null = null;
+  #packetTotals: PacketTotals = { received: 0, lost: 0 };
+  #cameraTrack: MediaStreamTrack | null = null;
+  #screenTrack: MediaStreamTrack | null = null;
+  #facingMode: 'user' | 'environment' = 'user';
+  /** When ICE went down, or null while it is up. */
+  #downSince: number | null = null;
+  #restartTimer: ReturnType<typeof setTimeout> | null = null;
+  #iceRestarts = 0;
 
   constructor(params: CallParams) {
     super();
@@ -147,6 +176,7 @@ export class Call extends EventTarget {
     const offerer: Role = hooks.hostOffers === true ? 'host' : 'visitor';
 
     const transforms = new TransformAttacher(params.transformApi, this.#worker);
+    this.#cameraTrack = params.localStream.getVideoTracks()[0] ?? null;
     this.#peer = new Peer({
       initiator: params.role === offerer,
       stream: params.localStream,
@@ -160,8 +190,10 @@ export class Call extends EventTarget {
     // simple-peer added the local tracks in its constructor and negotiates on a later tick, so
     // this is the moment to set transforms and codecs: before any description is created.
     const connection = this.#peer._pc;
+    if (params.receiveVideo) connection.addTransceiver('video', { direction: 'recvonly' });
     applyCodecPolicy(connection, this.#codecPolicy);
     transforms.attachAll(connection);
+    this.#watchIce(connection);
     connection.addEventListener('track', (event) => transforms.attachReceiver(event.receiver));
     // Both DTLS fingerprints are known once offer and answer are applied.
     connection.addEventListener('signalingstatechange', () => this.#tryAgreement());
@@ -178,8 +210,10 @@ export class Call extends EventTarget {
     this.#peer.on('connect', () => {
       if (this.#state !== 'connecting') return;
       this.#state = 'connected';
+      this.#startQualitySampling();
       this.#changed();
     });
+    this.#peer.on('data', (data: Uint8Array) => this.#onChatChunk(data));
     this.#peer.on('close', () => this.#end('remote-disconnected'));
     this.#peer.on('error', () => this.#end('failed'));
 
@@ -253,6 +287,112 @@ export class Call extends EventTarget {
   setCameraEnabled(enabled: boolean): void {
     for (const track of this.localStream.getVideoTracks()) track.enabled = enabled;
     this.#changed();
+  }
+
+  /** Text messages of this call, oldest first. */
+  get messages(): readonly ChatMessage[] {
+    return this.#messages;
+  }
+
+  /** Whether the chat is ready: the data channel is open and the chat key is known. */
+  get chatReady(): boolean {
+    return this.#chat !== null && this.#state === 'connected';
+  }
+
+  /** Latest network rating of the connection, or null before the first sample. */
+  get networkQuality(): NetworkQuality | null {
+    return this.#quality;
+  }
+
+  /** Whether the screen, not the camera, is being sent. */
+  get screenSharing(): boolean {
+    return this.#screenTrack !== null;
+  }
+
+  /** Number of ICE restarts this call made to recover its connection. */
+  get iceRestarts(): number {
+    return this.#iceRestarts;
+  }
+
+  /**
+   * Sends a text message, encrypted end to end under the call's chat key.
+   *
+   * @throws {Error} if the chat is not ready or the text is empty or longer than 64 KiB.
+   */
+  async sendMessage(text: string): Promise<void> {
+    const chat = this.#chat;
+    if (chat === null || this.#state !== 'connected') {
+      throw new Error(`Cannot send a chat message: the call is ${this.#state}`);
+    }
+    const chunks = await chat.seal(text);
+    const sending = this.#chatQueue.then(() => {
+      if (this.#state === 'ended') throw new Error('Cannot send a chat message: the call ended');
+      for (const chunk of chunks) this.#peer.send(chunk);
+    });
+    this.#chatQueue = sending.catch(() => undefined);
+    await sending;
+    this.#messages = [...this.#messages, { from: 'local', text, at: Date.now() }];
+    this.#changed();
+  }
+
+  /**
+   * Switches the camera or microphone to the device `deviceId` from `enumerateDevices()`. The
+   * new track replaces the old one in the same sender, so the encryption transform stays on it
+   * and no renegotiation is needed.
+   */
+  async switchDevice(kind: 'audio' | 'video', deviceId: string): Promise<void> {
+    const constraints: MediaTrackConstraints = { deviceId: { exact: deviceId } };
+    await this.#replaceLocalTrack(kind, constraints);
+  }
+
+  /** Switches between the front and the back camera, on devices that have both. */
+  async switchFacingMode(): Promise<void> {
+    const next = this.#facingMode === 'user' ? 'environment' : 'user';
+    await this.#replaceLocalTrack('video', { facingMode: { exact: next } });
+    this.#facingMode = next;
+  }
+
+  /**
+   * Sends the screen, or one window or tab, in place of the camera until
+   * {@link stopScreenShare} or until the person stops sharing from the browser's own control.
+   */
+  async startScreenShare(): Promise<void> {
+    if (this.#screenTrack !== null || this.#state === 'ended') return;
+    const sender = this.#sender('video');
+    if (sender === null) throw new Error('Cannot share the screen: this call sends no video');
+    const display = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+    const track = display.getVideoTracks()[0];
+    if (track === undefined) throw new Error('Cannot share the screen: no video track was given');
+    if (this.#isEnded()) {
+      track.stop();
+      return;
+    }
+    await sender.replaceTrack(track);
+    this.#screenTrack = track;
+    track.addEventListener('ended', () => void this.stopScreenShare());
+    this.#changed();
+  }
+
+  /** Goes back from the shared screen to the camera. */
+  async stopScreenShare(): Promise<void> {
+    const track = this.#screenTrack;
+    if (track === null) return;
+    this.#screenTrack = null;
+    track.stop();
+    if (this.#state !== 'ended') await this.#sender('video')?.replaceTrack(this.#cameraTrack);
+    this.#changed();
+  }
+
+  /**
+   * Restarts ICE: gathers new candidates and renegotiates through the relay while the call's
+   * media and transforms stay as they are. The visitor makes the offer; on the host's side this
+   * asks the visitor to renegotiate. The call restarts by itself when the connection drops.
+   */
+  restartIce(): void {
+    if (this.#state === 'ended') return;
+    this.#iceRestarts++;
+    this.#peer._pc.restartIce();
+    this.#peer.negotiate();
   }
 
   /** Ends the call from this side and tells the peer. Safe to call more than once. */
@@ -407,8 +547,145 @@ export class Call extends EventTarget {
     }
     this.#sas = secrets.sas;
     this.#chatKey = secrets.chat;
+    this.#chat = new ChatCipher(secrets.chat);
     this.#postToWorker({ type: 'set-keys', keys: secrets.keys });
     this.#changed();
+  }
+
+  #onChatChunk(data: Uint8Array): void {
+    const chat = this.#chat;
+    if (chat === null) return;
+    chat.open(new Uint8Array(data)).then(
+      (text) => {
+        if (text === null || this.#state === 'ended') return;
+        this.#messages = [...this.#messages, { from: 'remote', text, at: Date.now() }];
+        this.#changed();
+      },
+      // A chunk that fails authentication was not sealed under this call's key: drop it.
+      () => undefined,
+    );
+  }
+
+  /** Whether the call ended; for checks after an await, where the state may have changed. */
+  #isEnded(): boolean {
+    return this.#state === 'ended';
+  }
+
+  #sender(kind: 'audio' | 'video'): RTCRtpSender | null {
+    if (this.#state === 'ended') return null;
+    for (const transceiver of this.#peer._pc.getTransceivers()) {
+      if (transceiver.sender.track?.kind === kind) return transceiver.sender;
+      if (transceiver.receiver.track.kind === kind && transceiver.direction !== 'recvonly') {
+        if (transceiver.sender.track === null) return transceiver.sender;
+      }
+    }
+    return null;
+  }
+
+  async #replaceLocalTrack(kind: 'audio' | 'video', constraints: MediaTrackConstraints) {
+    const sender = this.#sender(kind);
+    if (sender === null) throw new Error(`Cannot switch the ${kind} device: this call sends none`);
+    const media = await navigator.mediaDevices.getUserMedia({ [kind]: constraints });
+    const track = media.getTracks()[0];
+    if (track === undefined) throw new Error(`Cannot switch the ${kind} device: no track given`);
+    if (this.#isEnded()) {
+      track.stop();
+      return;
+    }
+    const old = kind === 'audio' ? this.localStream.getAudioTracks()[0] : this.#cameraTrack;
+    track.enabled = old?.enabled ?? true;
+    if (kind === 'audio' || this.#screenTrack === null) await sender.replaceTrack(track);
+    if (old) {
+      this.localStream.removeTrack(old);
+      old.stop();
+    }
+    this.localStream.addTrack(track);
+    if (kind === 'video') this.#cameraTrack = track;
+    this.#changed();
+  }
+
+  #startQualitySampling(): void {
+    if (this.#qualityTimer !== null) return;
+    const sample = () => {
+      if (this.#state === 'ended') return;
+      sampleNetwork(this.#peer._pc, this.#packetTotals).then(
+        ({ sample: measured, totals }) => {
+          this.#packetTotals = totals;
+          const quality = rateNetwork(measured);
+          if (quality === this.#quality || this.#state === 'ended') return;
+          this.#quality = quality;
+          this.#changed();
+        },
+        () => undefined, // getStats rejects once the connection closed; the call is ending.
+      );
+    };
+    sample();
+    this.#qualityTimer = setInterval(sample, QUALITY_INTERVAL_MS);
+  }
+
+  /**
+   * Keeps the call alive through a network change. simple-peer destroys the peer when ICE or
+   * the connection reaches `failed`, so those events are held back from it while recovery is
+   * still within {@link ICE_RECOVERY_BUDGET_MS}, and the visitor restarts ICE meanwhile.
+   */
+  #watchIce(connection: RTCPeerConnection): void {
+    const peerIceHandler = connection.oniceconnectionstatechange;
+    const peerConnectionHandler = connection.onconnectionstatechange;
+    connection.oniceconnectionstatechange = (event) => {
+      const state = connection.iceConnectionState;
+      this.#onIceState(state);
+      if (state === 'failed' && this.#recovering()) return;
+      peerIceHandler?.call(connection, event);
+    };
+    connection.onconnectionstatechange = (event) => {
+      if (connection.connectionState === 'failed' && this.#recovering()) return;
+      peerConnectionHandler?.call(connection, event);
+    };
+  }
+
+  #recovering(): boolean {
+    return this.#downSince !== null && Date.now() - this.#downSince < ICE_RECOVERY_BUDGET_MS;
+  }
+
+  #onIceState(state: RTCIceConnectionState): void {
+    if (this.#state === 'ended') return;
+    if (state === 'connected' || state === 'completed') {
+      this.#downSince = null;
+      this.#clearRestartTimer();
+      if (this.#state === 'reconnecting') {
+        this.#state = 'connected';
+        this.#changed();
+      }
+      return;
+    }
+    if (state !== 'disconnected' && state !== 'failed') return;
+    if (this.#state !== 'connected' && this.#state !== 'reconnecting') return;
+    if (this.#downSince === null) this.#downSince = Date.now();
+    if (this.#state === 'connected') {
+      this.#state = 'reconnecting';
+      this.#changed();
+    }
+    if (this.role === 'visitor' && this.#restartTimer === null) {
+      this.#scheduleRestart(state === 'failed' ? 0 : ICE_RESTART_GRACE_MS);
+    }
+  }
+
+  #scheduleRestart(delayMs: number): void {
+    this.#restartTimer = setTimeout(() => {
+      this.#restartTimer = null;
+      if (this.#state !== 'reconnecting') return;
+      if (!this.#recovering()) {
+        this.#end('failed');
+        return;
+      }
+      this.restartIce();
+      this.#scheduleRestart(ICE_RESTART_RETRY_MS);
+    }, delayMs);
+  }
+
+  #clearRestartTimer(): void {
+    if (this.#restartTimer !== null) clearTimeout(this.#restartTimer);
+    this.#restartTimer = null;
   }
 
   #onWorkerMessage(message: WorkerResponse): void {
@@ -426,6 +703,10 @@ export class Call extends EventTarget {
     if (this.#state === 'ended') return;
     this.#state = 'ended';
     this.#endReason = reason;
+    this.#clearRestartTimer();
+    if (this.#qualityTimer !== null) clearInterval(this.#qualityTimer);
+    this.#qualityTimer = null;
+    this.#screenTrack?.stop();
     this.#peer.removeAllListeners();
     this.#peer.on('error', () => {}); // simple-peer may still emit while tearing down.
     this.#peer.destroy();

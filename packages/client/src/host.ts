@@ -1,5 +1,6 @@
 import { roomIdFromPublicKey } from '@porchlight/e2ee';
-import type { ServerMessage } from '@porchlight/protocol';
+import type { PresenceStatus, ServerMessage } from '@porchlight/protocol';
+import { backoffDelay } from './backoff.js';
 import { Call } from './call.js';
 import { requestCallMedia, stopStream } from './media.js';
 import { SignalingConnection, type SignalingMessageEvent } from './signaling.js';
@@ -10,7 +11,14 @@ import {
   type HostClientOptions,
   type HostState,
   type Knock,
+  type PresenceDetail,
 } from './types.js';
+import { mapRelayError } from './visitor.js';
+
+/** Reconnect attempts after the relay connection drops, before the therapist is told. */
+const MAX_RECONNECT_ATTEMPTS = 8;
+/** First and largest reconnect delay windows, in milliseconds. */
+const RECONNECT_BACKOFF = { baseMs: 500, maxMs: 15_000 };
 
 /**
  * The therapist's side: goes online, sees knocks, admits or declines, and runs the call.
@@ -27,6 +35,9 @@ export class HostClient extends EventTarget {
   #knocks: Knock[] = [];
   #call: Call | null = null;
   #admitting: { callId: string; media: MediaStream } | null = null;
+  #presence: PresenceDetail = { status: 'offline' };
+  #reconnectAttempt = 0;
+  #reconnectTimer: ReturnType<typeof setTimeout> | null = null;
 
   /**
    * @throws {PorchlightError} `identity-mismatch` when `options.room` is given and is not the
@@ -60,15 +71,38 @@ export class HostClient extends EventTarget {
     return this.#call;
   }
 
+  /** The status and message this side last set. */
+  get presence(): PresenceDetail {
+    return this.#presence;
+  }
+
   /** Connects if needed and shows the therapist as available on every visitor's button. */
-  goOnline(): void {
+  goOnline(message?: string): void {
+    this.setPresence('available', message);
+  }
+
+  /**
+   * Connects if needed and sets the status, with an optional message, that every visitor's
+   * button shows. `offline` keeps the connection, so the message reaches visitors; use
+   * {@link goOffline} to disconnect.
+   */
+  setPresence(status: PresenceStatus, message?: string): void {
+    this.#presence = message ? { status, message } : { status };
+    this.#changed();
     void this.#ensureConnected()
       .then((signaling) => {
-        signaling.send({ type: 'set-presence', status: 'available' });
+        this.#announcePresence(signaling);
         // After an error the connection may still be open, so going online again clears it.
         if (this.#state === 'connecting' || this.#state === 'error') this.#setState('online');
       })
       .catch(() => {});
+  }
+
+  /** Tells a waiting visitor to keep waiting, with an optional message shown to them. */
+  askToWait(callId: string, message?: string): void {
+    this.#signaling?.send(
+      message ? { type: 'ask-to-wait', callId, message } : { type: 'ask-to-wait', callId },
+    );
   }
 
   /** Shows the therapist as offline and disconnects. Waiting visitors are told. */
@@ -111,6 +145,8 @@ export class HostClient extends EventTarget {
 
   /** Disconnects from the relay and ends any call. */
   close(): void {
+    this.#stopReconnecting();
+    this.#presence = { status: 'offline' };
     this.#call?.hangUp();
     stopStream(this.#admitting?.media ?? null);
     this.#admitting = null;
@@ -129,21 +165,78 @@ export class HostClient extends EventTarget {
     signaling.addEventListener('message', (event) => {
       this.#onMessage((event as SignalingMessageEvent).message);
     });
-    signaling.addEventListener('close', () => {
-      if (this.#signaling !== signaling) return;
-      this.#signaling = null;
-      this.#knocks = [];
-      if (this.#state === 'in-call') return this.#changed();
-      this.#fail(new PorchlightError('relay-unreachable', 'Lost the connection to the relay'));
-    });
+    signaling.addEventListener('close', () => this.#onSignalingClosed(signaling));
     try {
       await signaling.connect();
     } catch (error) {
       this.#signaling = null;
-      this.#fail(error);
+      this.#fail(mapRelayError(error));
       throw error;
     }
     return signaling;
+  }
+
+  #announcePresence(signaling: SignalingConnection): void {
+    const { status, message } = this.#presence;
+    signaling.send(message ? { type: 'set-presence', status, message } : { type: 'set-presence', status });
+  }
+
+  #onSignalingClosed(signaling: SignalingConnection): void {
+    if (this.#signaling !== signaling) return;
+    this.#signaling = null;
+    this.#knocks = [];
+    stopStream(this.#admitting?.media ?? null);
+    this.#admitting = null;
+    // A running call is peer to peer; the relay also ends it when this side's connection drops.
+    if (this.#state === 'in-call') return this.#changed();
+    if (this.#state !== 'online') {
+      this.#fail(new PorchlightError('relay-unreachable', 'Lost the connection to the relay'));
+      return;
+    }
+    this.#reconnectAttempt = 0;
+    this.#setState('reconnecting');
+    this.#scheduleReconnect();
+  }
+
+  #scheduleReconnect(): void {
+    const delay = backoffDelay(this.#reconnectAttempt, RECONNECT_BACKOFF);
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = null;
+      void this.#reconnect();
+    }, delay);
+  }
+
+  /** Opens a new connection and announces the presence again; the relay resends the queue. */
+  async #reconnect(): Promise<void> {
+    const { server, identity } = this.#options;
+    const signaling = new SignalingConnection(server, 'host', this.room, identity);
+    signaling.addEventListener('message', (event) => {
+      this.#onMessage((event as SignalingMessageEvent).message);
+    });
+    signaling.addEventListener('close', () => this.#onSignalingClosed(signaling));
+    this.#signaling = signaling;
+    try {
+      await signaling.connect();
+    } catch (error) {
+      if (this.#signaling !== signaling || this.#state !== 'reconnecting') return;
+      this.#signaling = null;
+      this.#reconnectAttempt++;
+      if (this.#reconnectAttempt >= MAX_RECONNECT_ATTEMPTS) {
+        this.#fail(mapRelayError(error));
+        return;
+      }
+      this.#scheduleReconnect();
+      return;
+    }
+    if (this.#signaling !== signaling || this.#state !== 'reconnecting') return;
+    this.#reconnectAttempt = 0;
+    this.#announcePresence(signaling);
+    this.#setState('online');
+  }
+
+  #stopReconnecting(): void {
+    if (this.#reconnectTimer !== null) clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = null;
   }
 
   #onMessage(message: ServerMessage): void {
@@ -169,6 +262,14 @@ export class HostClient extends EventTarget {
       case 'call-ended':
         if (message.callId === this.#call?.callId) this.#call.remoteEnded(message.reason);
         break;
+      case 'going-away': {
+        // The relay is shutting down: drop the connection now and reconnect with backoff.
+        const signaling = this.#signaling;
+        if (signaling === null) break;
+        signaling.close();
+        this.#onSignalingClosed(signaling);
+        break;
+      }
       case 'error':
         if (this.#admitting !== null && message.code === 'unknown-call') {
           stopStream(this.#admitting.media);
@@ -207,7 +308,14 @@ export class HostClient extends EventTarget {
           this.#fail(noCommonCodecError());
           return;
         }
-        this.#setState(this.#signaling === null ? 'idle' : 'online');
+        if (this.#signaling !== null) {
+          this.#setState('online');
+          return;
+        }
+        // The relay dropped during the call: reconnect so that the therapist is online again.
+        this.#reconnectAttempt = 0;
+        this.#setState('reconnecting');
+        this.#scheduleReconnect();
         return;
       }
       this.#changed();
@@ -223,6 +331,7 @@ export class HostClient extends EventTarget {
   }
 
   #fail(error: unknown): void {
+    this.#stopReconnecting();
     this.#error = error instanceof PorchlightError
       ? error
       : new PorchlightError('call-failed', 'Something went wrong', { cause: error });

@@ -1,6 +1,10 @@
 export { Call, type CallParams } from './call.js';
 export { HostClient } from './host.js';
 export { VisitorClient } from './visitor.js';
+export { ChatCipher, CHAT_CHUNK_BYTES, MAX_CHAT_MESSAGE_BYTES } from './chat.js';
+export { backoffDelay, type BackoffOptions } from './backoff.js';
+export { listMediaDevices, requestCallMedia, stopStream } from './media.js';
+export { rateNetwork, type NetworkQuality, type NetworkSample } from './quality.js';
 export { detectTransformApi, type TransformApi } from './transforms.js';
 export { SignalingConnection, SignalingMessageEvent } from './signaling.js';
 export * from './types.js';

@@ -12,7 +12,7 @@ const CALL_CONSTRAINTS: MediaStreamConstraints = {
  * @throws {PorchlightError} with code `media-denied`, `media-not-found`, `media-in-use` or
  * `media-failed`, mapped from the `DOMException` name that `getUserMedia` rejects with.
  */
-export async function requestCallMedia(): Promise<MediaStream> {
+export async function requestCallMedia(options: { audioOnly?: boolean } = {}): Promise<MediaStream> {
   if (typeof navigator === 'undefined' || !navigator.mediaDevices?.getUserMedia) {
     throw new PorchlightError(
       'media-failed',
@@ -20,7 +20,8 @@ export async function requestCallMedia(): Promise<MediaStream> {
     );
   }
   try {
-    return await navigator.mediaDevices.getUserMedia(CALL_CONSTRAINTS);
+    const constraints = options.audioOnly ? { audio: CALL_CONSTRAINTS.audio } : CALL_CONSTRAINTS;
+    return await navigator.mediaDevices.getUserMedia(constraints);
   } catch (cause) {
     const name = cause instanceof DOMException ? cause.name : '';
     switch (name) {
@@ -42,4 +43,16 @@ export async function requestCallMedia(): Promise<MediaStream> {
 /** Stops every track of a stream, which turns the camera light off. */
 export function stopStream(stream: MediaStream | null): void {
   for (const track of stream?.getTracks() ?? []) track.stop();
+}
+
+/** Cameras and microphones the page may use, by kind. Labels are empty before permission. */
+export async function listMediaDevices(): Promise<{
+  cameras: MediaDeviceInfo[];
+  microphones: MediaDeviceInfo[];
+}> {
+  const devices = (await navigator.mediaDevices?.enumerateDevices?.()) ?? [];
+  return {
+    cameras: devices.filter((device) => device.kind === 'videoinput' && device.deviceId !== ''),
+    microphones: devices.filter((device) => device.kind === 'audioinput' && device.deviceId !== ''),
+  };
 }

@@ -20,6 +20,8 @@ declare module '@thaunknown/simple-peer' {
     signal(data: SimplePeerSignal): void;
     send(data: string | Uint8Array): void;
     destroy(error?: Error): void;
+    /** Starts a renegotiation: an offer on the initiator, a `renegotiate` request otherwise. */
+    negotiate(): void;
     on(event: 'signal', listener: (data: SimplePeerSignal) => void): this;
     on(event: 'connect' | 'close', listener: () => void): this;
     on(event: 'stream', listener: (stream: MediaStream) => void): this;

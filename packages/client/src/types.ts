@@ -44,6 +44,10 @@ export type PorchlightErrorCode =
   | 'e2ee-unsupported'
   /** The therapist declined the knock. */
   | 'declined'
+  /** Nobody answered the knock in time, and the relay took it out of the waiting room. */
+  | 'knock-timeout'
+  /** The relay knows no room with this id. */
+  | 'room-unknown'
   /** The therapist went offline while the visitor waited, or was offline on knock. */
   | 'host-offline'
   /** The peer-to-peer connection could not be made or was lost. */
@@ -92,6 +96,8 @@ export type VisitorState =
   | 'requesting-media'
   /** Knocked; waiting for the therapist. */
   | 'waiting'
+  /** Lost the relay and trying again with backoff; a waiting knock is sent again after. */
+  | 'reconnecting'
   /** Admitted; the call is connecting or running. */
   | 'in-call'
   /** The call ended normally. */
@@ -100,7 +106,7 @@ export type VisitorState =
   | 'error';
 
 /** Where the host's side stands. */
-export type HostState = 'idle' | 'connecting' | 'online' | 'in-call' | 'error';
+export type HostState = 'idle' | 'connecting' | 'online' | 'in-call' | 'reconnecting' | 'error';
 
 /** A visitor waiting in the host's waiting room. */
 export interface Knock {
@@ -111,8 +117,21 @@ export interface Knock {
   receivedAt: number;
 }
 
-/** Where one call stands. */
-export type CallState = 'connecting' | 'connected' | 'ended';
+/**
+ * Where one call stands. `reconnecting`: the connection dropped and ICE is being restarted; the
+ * call ends as `failed` when it does not come back within 30 seconds.
+ */
+export type CallState = 'connecting' | 'connected' | 'reconnecting' | 'ended';
+
+/** One text message of a call's chat. */
+export interface ChatMessage {
+  /** Who wrote it: this side or the other person. */
+  from: 'local' | 'remote';
+  /** The text. Untrusted when `from` is `remote`: render it as text, never as HTML. */
+  text: string;
+  /** Milliseconds since the epoch when it was sent or received. */
+  at: number;
+}
 
 /** Why a call ended. */
 export type CallEndReason =

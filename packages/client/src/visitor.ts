@@ -1,4 +1,5 @@
 import type { ServerMessage } from '@porchlight/protocol';
+import { backoffDelay } from './backoff.js';
 import { Call } from './call.js';
 import { requestCallMedia, stopStream } from './media.js';
 import { SignalingConnection, type SignalingMessageEvent } from './signaling.js';
@@ -10,6 +11,24 @@ import {
   type PresenceDetail,
   type VisitorState,
 } from './types.js';
+
+/** Reconnect attempts after the relay connection drops, before the visitor is told. */
+const MAX_RECONNECT_ATTEMPTS = 6;
+/** First and largest reconnect delay windows, in milliseconds. */
+const RECONNECT_BACKOFF = { baseMs: 500, maxMs: 15_000 };
+
+/** Options of {@link VisitorClient.startCall}. */
+export interface StartCallOptions {
+  /** Display name shown to the therapist. Untrusted on their side. */
+  name?: string;
+  /** Joins with the microphone only; the therapist's video is still received. */
+  audioOnly?: boolean;
+  /**
+   * Camera and microphone already opened, for example by a pre-call preview. The client takes
+   * them over and stops them when the call ends.
+   */
+  media?: MediaStream;
+}
 
 /**
  * The visitor's side: watches the therapist's presence, knocks, waits and runs the call.
@@ -34,6 +53,12 @@ export class VisitorClient extends EventTarget {
   #callId: string | null = null;
   #call: Call | null = null;
   #media: MediaStream | null = null;
+  #knockName: string | undefined;
+  #waitMessage: string | null = null;
+  #reconnectAttempt = 0;
+  #reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The state to return to once a reconnect succeeds: `ready`, or `waiting` to knock again. */
+  #resumeState: 'ready' | 'waiting' = 'ready';
 
   constructor(options: ClientOptions) {
     super();
@@ -60,6 +85,11 @@ export class VisitorClient extends EventTarget {
     return this.#call;
   }
 
+  /** The therapist's "please wait" message for the waiting knock, or null. Untrusted text. */
+  get waitMessage(): string | null {
+    return this.#waitMessage;
+  }
+
   /** Opens the signaling connection; presence updates follow. */
   connect(): void {
     if (this.#signaling !== null) return;
@@ -70,28 +100,41 @@ export class VisitorClient extends EventTarget {
    * Asks for camera and microphone, then knocks. Failures end in state `error` with
    * {@link error} set; the promise itself never rejects.
    */
-  async startCall(options: { name?: string } = {}): Promise<void> {
-    if (this.#state === 'requesting-media' || this.#state === 'waiting' || this.#state === 'in-call') {
+  async startCall(options: StartCallOptions = {}): Promise<void> {
+    if (
+      this.#state === 'requesting-media' ||
+      this.#state === 'waiting' ||
+      this.#state === 'in-call' ||
+      this.#state === 'reconnecting'
+    ) {
       return;
     }
     try {
       requireTransformApi();
       this.#setState('requesting-media');
-      this.#media = await requestCallMedia();
+      this.#media =
+        options.media ?? (await requestCallMedia({ audioOnly: options.audioOnly === true }));
       const signaling = await this.#ensureConnected();
       if (this.#presence?.status === 'offline') {
         throw new PorchlightError('host-offline', 'The therapist is offline');
       }
-      this.#queuePosition = null;
-      this.#setState('waiting');
-      signaling.send(options.name ? { type: 'knock', name: options.name } : { type: 'knock' });
+      this.#knockName = options.name || undefined;
+      this.#knock(signaling);
     } catch (error) {
+      stopStream(options.media ?? null);
       this.#fail(error);
     }
   }
 
   /** Withdraws the knock while waiting. */
   cancel(): void {
+    if (this.#state === 'reconnecting' && this.#resumeState === 'waiting') {
+      this.#resumeState = 'ready';
+      this.#releaseMedia();
+      this.#callId = null;
+      this.#changed();
+      return;
+    }
     if (this.#state !== 'waiting' && this.#state !== 'requesting-media') return;
     this.#signaling?.send({ type: 'cancel' });
     this.#releaseMedia();
@@ -106,6 +149,7 @@ export class VisitorClient extends EventTarget {
 
   /** Disconnects from the relay and ends any call. */
   close(): void {
+    this.#stopReconnecting();
     this.#call?.hangUp();
     this.#releaseMedia();
     this.#signaling?.close();
@@ -121,23 +165,92 @@ export class VisitorClient extends EventTarget {
     signaling.addEventListener('message', (event) => {
       this.#onMessage((event as SignalingMessageEvent).message);
     });
-    signaling.addEventListener('close', () => {
-      if (this.#signaling !== signaling) return;
-      this.#signaling = null;
-      this.#presence = null;
-      // The call itself is peer to peer and goes on without the relay.
-      if (this.#state === 'in-call') return this.#changed();
-      this.#fail(new PorchlightError('relay-unreachable', 'Lost the connection to the relay'));
-    });
+    signaling.addEventListener('close', () => this.#onSignalingClosed(signaling));
     try {
       await signaling.connect();
     } catch (error) {
       this.#signaling = null;
-      this.#fail(error);
+      this.#fail(mapRelayError(error));
       throw error;
     }
     if (this.#state === 'connecting') this.#setState('ready');
     return signaling;
+  }
+
+  #onSignalingClosed(signaling: SignalingConnection): void {
+    if (this.#signaling !== signaling) return;
+    this.#signaling = null;
+    this.#presence = null;
+    // The call itself is peer to peer and goes on without the relay.
+    if (this.#state === 'in-call') return this.#changed();
+    if (this.#state !== 'ready' && this.#state !== 'waiting') {
+      this.#fail(new PorchlightError('relay-unreachable', 'Lost the connection to the relay'));
+      return;
+    }
+    this.#resumeState = this.#state;
+    this.#callId = null;
+    this.#queuePosition = null;
+    this.#reconnectAttempt = 0;
+    this.#setState('reconnecting');
+    this.#scheduleReconnect();
+  }
+
+  #scheduleReconnect(): void {
+    const delay = backoffDelay(this.#reconnectAttempt, RECONNECT_BACKOFF);
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = null;
+      void this.#reconnect();
+    }, delay);
+  }
+
+  async #reconnect(): Promise<void> {
+    const signaling = new SignalingConnection(this.#options.server, 'visitor', this.#options.room);
+    signaling.addEventListener('message', (event) => {
+      this.#onMessage((event as SignalingMessageEvent).message);
+    });
+    signaling.addEventListener('close', () => this.#onSignalingClosed(signaling));
+    this.#signaling = signaling;
+    try {
+      await signaling.connect();
+    } catch (error) {
+      if (this.#signaling !== signaling || this.#state !== 'reconnecting') return;
+      this.#signaling = null;
+      this.#reconnectAttempt++;
+      if (this.#reconnectAttempt >= MAX_RECONNECT_ATTEMPTS) {
+        this.#fail(mapRelayError(error));
+        return;
+      }
+      this.#scheduleReconnect();
+      return;
+    }
+    if (this.#signaling !== signaling || this.#state !== 'reconnecting') return;
+    this.#reconnectAttempt = 0;
+    if (this.#resumeState === 'waiting' && this.#media !== null) {
+      this.#knock(signaling); // The relay forgot the old knock with the old connection.
+    } else {
+      this.#setState('ready');
+    }
+  }
+
+  /** The relay is shutting down: drop the connection now and reconnect with backoff. */
+  #onGoingAway(): void {
+    const signaling = this.#signaling;
+    if (signaling === null) return;
+    signaling.close();
+    this.#onSignalingClosed(signaling);
+  }
+
+  #stopReconnecting(): void {
+    if (this.#reconnectTimer !== null) clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = null;
+  }
+
+  #knock(signaling: SignalingConnection): void {
+    this.#queuePosition = null;
+    this.#waitMessage = null;
+    this.#setState('waiting');
+    const name = this.#knockName;
+    signaling.send(name ? { type: 'knock', name } : { type: 'knock' });
   }
 
   #onMessage(message: ServerMessage): void {
@@ -158,13 +271,17 @@ export class VisitorClient extends EventTarget {
           this.#startCall(message.callId, message.iceServers ?? []);
         }
         break;
+      case 'asked-to-wait':
+        if (message.callId !== this.#callId) break;
+        this.#waitMessage = message.message ?? '';
+        this.#changed();
+        break;
       case 'declined':
         if (message.callId !== this.#callId) break;
-        this.#fail(
-          message.reason === 'host-offline'
-            ? new PorchlightError('host-offline', 'The therapist went offline')
-            : new PorchlightError('declined', message.message ?? 'The therapist cannot take the call now'),
-        );
+        this.#fail(declinedError(message.reason, message.message));
+        break;
+      case 'going-away':
+        this.#onGoingAway();
         break;
       case 'signal':
         if (message.callId === this.#call?.callId) this.#call.receiveSignal(message.data);
@@ -173,6 +290,9 @@ export class VisitorClient extends EventTarget {
         if (message.callId === this.#call?.callId) this.#call.remoteEnded(message.reason);
         break;
       case 'error':
+        if (message.code === 'not-allowed' && this.#state === 'waiting' && this.#callId === null) {
+          break; // A second knock after a reconnect raced the first: the first one stands.
+        }
         if (message.code === 'room-offline' && this.#state === 'waiting') {
           this.#fail(new PorchlightError('host-offline', 'The therapist is offline'));
         }
@@ -189,6 +309,7 @@ export class VisitorClient extends EventTarget {
     if (signaling === null || media === null) return;
     const call = new Call({
       callId,
+      receiveVideo: media.getVideoTracks().length === 0,
       role: 'visitor',
       room: this.#options.room,
       identity: null,
@@ -226,6 +347,7 @@ export class VisitorClient extends EventTarget {
   }
 
   #fail(error: unknown): void {
+    this.#stopReconnecting();
     this.#releaseMedia();
     this.#callId = null;
     this.#error = error instanceof PorchlightError
@@ -241,6 +363,7 @@ export class VisitorClient extends EventTarget {
 
   #setState(state: VisitorState): void {
     if (state !== 'error') this.#error = null;
+    if (state !== 'waiting') this.#waitMessage = null;
     this.#state = state;
     this.#changed();
   }
@@ -248,4 +371,27 @@ export class VisitorClient extends EventTarget {
   #changed(): void {
     this.dispatchEvent(new Event('change'));
   }
+}
+
+/** Maps a relay `declined` reason to the error the visitor is shown. */
+function declinedError(reason: 'declined' | 'host-offline' | 'timeout', text?: string) {
+  if (reason === 'host-offline') return new PorchlightError('host-offline', 'The therapist went offline');
+  if (reason === 'timeout') {
+    return new PorchlightError('knock-timeout', 'Nobody answered the knock in time');
+  }
+  return new PorchlightError('declined', text ?? 'The therapist cannot take the call now');
+}
+
+/** Turns a greeting the relay refused because of an unknown room into `room-unknown`. */
+export function mapRelayError(error: unknown): unknown {
+  if (
+    error instanceof PorchlightError &&
+    error.code === 'relay-error' &&
+    /unknown-room|room-unknown/.test(error.message)
+  ) {
+    return new PorchlightError('room-unknown', 'The relay knows no room with this id', {
+      cause: error,
+    });
+  }
+  return error;
 }

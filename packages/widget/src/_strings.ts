@@ -25,6 +25,60 @@ export const english = {
     callEnded: 'Call ended',
     close: 'Close',
     tryAgain: 'Try again',
+    fallbackLink: 'Book a time instead',
+    reconnecting: 'Connection lost. Reconnecting…',
+    askedToWait: 'Your therapist has seen you and asked you to wait a little.',
+    precheckHeading: 'Before you join',
+    precheckIntro: 'Check your camera and microphone. Nothing is sent until your therapist lets you in.',
+    nameLabel: 'Your name (optional)',
+    nameHint: 'Shown only to your therapist.',
+    previewLabel: 'Preview of your camera',
+    audioOnlyPreview: 'Audio only: your camera stays off.',
+    join: 'Join the waiting room',
+    joinAudioOnly: 'Join with audio only',
+    useCamera: 'Use my camera',
+    checkingDevices: 'Starting your camera and microphone…',
+    endedHeading: 'Your call has ended',
+    endedBody: 'Thank you. You can close this window, or start a new call when your therapist is available.',
+  },
+  /** How to fix a camera or microphone problem, by browser family. */
+  mediaFix: {
+    denied: {
+      chromium:
+        'In Chrome or Edge, click the camera icon or the site settings icon at the left of the ' +
+        'address bar, set Camera and Microphone to Allow, then reload the page.',
+      firefox:
+        'In Firefox, click the crossed-out camera icon in the address bar, clear the blocked ' +
+        'permissions for this site, then reload the page and choose Allow.',
+      safari:
+        'In Safari, open Safari > Settings for This Website (on iPhone or iPad: the aA button), ' +
+        'set Camera and Microphone to Allow, then reload the page.',
+      other:
+        'Open your browser\'s site settings for this page, allow the camera and microphone, ' +
+        'then reload the page.',
+    },
+    'in-use': {
+      chromium:
+        'Close other apps or tabs that use the camera (video calls, the Camera app), then press ' +
+        'Try again. On Windows, only one app can use a camera at a time.',
+      firefox:
+        'Close other apps or tabs that use the camera, then press Try again. Firefox shows a ' +
+        'camera icon in the tab of any page that is using it.',
+      safari:
+        'Close other apps that use the camera, such as FaceTime or Photo Booth, then press ' +
+        'Try again.',
+      other: 'Close other apps or tabs that use the camera or microphone, then press Try again.',
+    },
+    'not-found': {
+      chromium:
+        'Connect a camera or headset, then press Try again. In Chrome or Edge you can also pick ' +
+        'a device under the site settings icon in the address bar.',
+      firefox: 'Connect a camera or headset, then press Try again, or join with audio only.',
+      safari:
+        'Connect a camera or headset, then press Try again. On a Mac, check System Settings > ' +
+        'Privacy & Security > Camera.',
+      other: 'Connect a camera or headset, then press Try again, or join with audio only.',
+    },
   },
   console: {
     label: 'Porchlight console',
@@ -53,6 +107,21 @@ export const english = {
     copy: 'Copy',
     copied: 'Copied',
     openDemoSite: 'Open your demo website',
+    askToWait: 'Ask to wait',
+    askToWaitLabel: (name: string): string => `Ask to wait: ${name}`,
+    replyLabel: (name: string): string => `Message to ${name} (optional)`,
+    presenceHeading: 'Your status',
+    presenceMessageLabel: 'Message visitors see (optional)',
+    setBusy: 'Set busy',
+    setOfflineWithMessage: 'Offline with message',
+    statusBusy: 'You are busy. Visitors see your message and cannot knock.',
+    statusOfflineConnected: 'You are offline. Visitors see your message.',
+    statusReconnecting: 'Connection to the call service lost. Reconnecting…',
+    knockTitle: (count: number): string =>
+      count === 1 ? '(1) A visitor is waiting' : `(${count}) Visitors are waiting`,
+    notificationTitle: 'A visitor is waiting',
+    notificationBody: (name: string): string => `${name} knocked on your Porchlight room.`,
+    knockAnnouncement: (name: string): string => `${name} is waiting.`,
   },
   call: {
     label: 'Video call',
@@ -72,6 +141,27 @@ export const english = {
     verified: 'Verified therapist',
     sas: (code: string): string => `Security code ${code}`,
     sasHint: 'Read the code aloud: if you both see the same digits, nobody is listening in.',
+    reconnecting: 'Connection interrupted. Reconnecting…',
+    cameraSelect: 'Camera',
+    microphoneSelect: 'Microphone',
+    shareScreen: 'Share screen',
+    stopSharing: 'Stop sharing',
+    switchCamera: 'Switch camera',
+    switchCameraLabel: 'Switch between front and back camera',
+    deviceFailed: 'That device could not be started. Pick another one.',
+    chatHeading: 'Chat',
+    chatLog: 'Chat messages',
+    chatInput: 'Message',
+    chatSend: 'Send',
+    chatYou: 'You',
+    chatThem: 'Them',
+    chatNotReady: 'Chat opens once the call is connected.',
+    chatFailed: 'The message could not be sent.',
+    quality: {
+      good: 'Connection: good',
+      fair: 'Connection: fair',
+      poor: 'Connection: poor. Try turning your camera off.',
+    },
   },
   /** Shown when the client is in the error state but carries no error object. */
   unknownError: {
@@ -108,6 +198,14 @@ export const english = {
     'e2ee-unsupported': {
       message: 'This browser cannot make a private, encrypted call.',
       action: 'Please open this page in an up-to-date Chrome, Edge, Firefox or Safari.',
+    },
+    'knock-timeout': {
+      message: 'Your therapist did not answer in time.',
+      action: 'You can try again later or book a time instead.',
+    },
+    'room-unknown': {
+      message: 'This call link does not lead to a therapist.',
+      action: 'Check the page address, or contact your therapist another way.',
     },
     declined: {
       message: 'Your therapist cannot take the call right now.',

@@ -4,12 +4,23 @@ import type {
   Call,
   CallEndReason,
   CallState,
+  ChatMessage,
   HostState,
   Knock,
+  NetworkQuality,
   PorchlightError,
   PresenceDetail,
   VisitorState,
 } from '@porchlight/client';
+
+/** Returns a stream with one real video track, drawn from a canvas. */
+export function canvasStream(): MediaStream {
+  const canvas = document.createElement('canvas');
+  canvas.width = 64;
+  canvas.height = 48;
+  canvas.getContext('2d')?.fillRect(0, 0, 64, 48);
+  return canvas.captureStream(1);
+}
 
 /** Base of the fakes: public fields plus `update`, which changes them and fires `change`. */
 class FakeTarget<Fields extends object> extends EventTarget {
@@ -30,12 +41,16 @@ interface CallFields {
   cameraEnabled: boolean;
   sas: string | null;
   identityVerified: boolean;
+  messages: readonly ChatMessage[];
+  chatReady: boolean;
+  networkQuality: NetworkQuality | null;
+  screenSharing: boolean;
 }
 
 /** Stands in for `Call`: records method calls and changes nothing by itself. */
 export class FakeCall extends FakeTarget<CallFields> {
   readonly role = 'visitor';
-  readonly localStream = new MediaStream();
+  readonly localStream = canvasStream();
   readonly peerConnection = null;
   state: CallState = 'connecting';
   endReason: CallEndReason | null = null;
@@ -44,6 +59,10 @@ export class FakeCall extends FakeTarget<CallFields> {
   cameraEnabled = true;
   sas: string | null = null;
   identityVerified = false;
+  messages: readonly ChatMessage[] = [];
+  chatReady = false;
+  networkQuality: NetworkQuality | null = null;
+  screenSharing = false;
 
   constructor(readonly callId = 'call-1') {
     super();
@@ -61,6 +80,11 @@ export class FakeCall extends FakeTarget<CallFields> {
     this.calls.push(['hangUp']);
   }
 
+  sendMessage(text: string): Promise<void> {
+    this.calls.push(['sendMessage', text]);
+    return Promise.resolve();
+  }
+
   asCall(): Call {
     return this as unknown as Call;
   }
@@ -71,6 +95,7 @@ interface VisitorFields {
   error: PorchlightError | null;
   presence: PresenceDetail | null;
   queuePosition: number | null;
+  waitMessage: string | null;
   call: Call | null;
 }
 
@@ -80,13 +105,14 @@ export class FakeVisitorClient extends FakeTarget<VisitorFields> {
   error: PorchlightError | null = null;
   presence: PresenceDetail | null = null;
   queuePosition: number | null = null;
+  waitMessage: string | null = null;
   call: Call | null = null;
 
   connect(): void {
     this.calls.push(['connect']);
   }
 
-  startCall(options?: { name?: string }): Promise<void> {
+  startCall(options?: { name?: string; audioOnly?: boolean; media?: MediaStream }): Promise<void> {
     this.calls.push(['startCall', options]);
     return Promise.resolve();
   }
@@ -108,6 +134,7 @@ interface HostFields {
   state: HostState;
   error: PorchlightError | null;
   knocks: readonly Knock[];
+  presence: PresenceDetail;
   call: Call | null;
 }
 
@@ -116,10 +143,19 @@ export class FakeHostClient extends FakeTarget<HostFields> {
   state: HostState = 'idle';
   error: PorchlightError | null = null;
   knocks: readonly Knock[] = [];
+  presence: PresenceDetail = { status: 'offline' };
   call: Call | null = null;
 
-  goOnline(): void {
-    this.calls.push(['goOnline']);
+  goOnline(message?: string): void {
+    this.calls.push(['goOnline', message]);
+  }
+
+  setPresence(status: PresenceDetail['status'], message?: string): void {
+    this.calls.push(['setPresence', status, message]);
+  }
+
+  askToWait(callId: string, message?: string): void {
+    this.calls.push(['askToWait', callId, message]);
   }
 
   goOffline(): void {

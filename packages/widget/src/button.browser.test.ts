@@ -32,6 +32,19 @@ async function change(
   await button.updateComplete;
 }
 
+/** Waits for a part that appears after an asynchronous step, such as opening the camera. */
+async function waitForPart<T extends HTMLElement = HTMLElement>(
+  host: PorchlightButton,
+  name: string,
+): Promise<T> {
+  for (let tries = 0; tries < 100; tries++) {
+    await host.updateComplete;
+    if (hasPart(host, name)) return getPart<T>(host, name);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`Part "${name}" did not appear in <${host.localName}>`);
+}
+
 function talkButton(button: PorchlightButton): HTMLButtonElement {
   return getPart<HTMLButtonElement>(button, 'talk-button');
 }
@@ -77,11 +90,135 @@ describe('porchlight-button', () => {
     expect(talkButton(button).textContent?.trim()).to.equal('Therapist is offline');
   });
 
-  it('starts a call on click', async () => {
+  it('checks devices, then knocks with name', async () => {
     const { button, fake } = await mountWithFake();
     await change(button, fake, { state: 'ready', presence: { status: 'available' } });
     talkButton(button).click();
-    expect(fake.calls).to.deep.equal([['startCall', undefined]]);
+    await button.updateComplete;
+    expect(hasPart(button, 'precheck')).to.equal(true);
+    expect(fake.calls).to.deep.equal([]);
+
+    const join = await waitForPart<HTMLButtonElement>(button, 'join');
+    const preview = getPart<HTMLVideoElement>(button, 'preview');
+    const stream = preview.srcObject as MediaStream;
+    expect(stream.getVideoTracks()).to.have.length(1);
+    expect(stream.getAudioTracks()).to.have.length(1);
+    getPart<HTMLInputElement>(button, 'name').value = '  Sam ';
+    join.click();
+    expect(fake.calls).to.deep.equal([
+      ['startCall', { media: stream, audioOnly: false, name: 'Sam' }],
+    ]);
+    expect(stream.getTracks().every((track) => track.readyState === 'live')).to.equal(true);
+    stream.getTracks().forEach((track) => track.stop());
+  });
+
+  it('knocks with audio only', async () => {
+    const { button, fake } = await mountWithFake();
+    await change(button, fake, { state: 'ready', presence: { status: 'available' } });
+    talkButton(button).click();
+    await button.updateComplete;
+    getPart(button, 'join-audio-only').click();
+    await button.updateComplete;
+    expect(hasPart(button, 'preview')).to.equal(false);
+    (await waitForPart(button, 'join')).click();
+    const [name, options] = fake.calls[0] as [string, { media: MediaStream; audioOnly: boolean }];
+    expect(name).to.equal('startCall');
+    expect(options.audioOnly).to.equal(true);
+    expect(options.media.getVideoTracks()).to.have.length(0);
+    expect(options.media.getAudioTracks()).to.have.length(1);
+    options.media.getTracks().forEach((track) => track.stop());
+  });
+
+  it('stops the preview on cancel', async () => {
+    const { button, fake } = await mountWithFake();
+    await change(button, fake, { state: 'ready', presence: { status: 'available' } });
+    talkButton(button).click();
+    await waitForPart(button, 'join');
+    const stream = getPart<HTMLVideoElement>(button, 'preview').srcObject as MediaStream;
+    getPart(button, 'cancel').click();
+    await button.updateComplete;
+    expect(stream.getTracks().every((track) => track.readyState === 'ended')).to.equal(true);
+    expect(button.shadowRoot?.activeElement).to.equal(talkButton(button));
+  });
+
+  it('explains a denied camera for this browser', async () => {
+    const { button, fake } = await mountWithFake();
+    await change(button, fake, { state: 'ready', presence: { status: 'available' } });
+    // Headless Chromium here grants every request, so a refusal has to be simulated.
+    const original = navigator.mediaDevices.getUserMedia;
+    navigator.mediaDevices.getUserMedia = () =>
+      Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+    try {
+      talkButton(button).click();
+      await waitForPart(button, 'retry');
+    } finally {
+      navigator.mediaDevices.getUserMedia = original;
+    }
+    const alert = button.shadowRoot?.querySelector('[role="alert"]');
+    expect(alert?.textContent).to.contain('not allowing the camera and microphone');
+    expect(alert?.textContent).to.contain('In Chrome or Edge');
+    expect(hasPart(button, 'join')).to.equal(false);
+    expect(hasPart(button, 'join-audio-only')).to.equal(true);
+  });
+
+  it('offers the fallback link when busy', async () => {
+    const { button, fake } = await mountWithFake();
+    button.fallbackUrl = 'https://therapist.example/book';
+    await change(button, fake, { state: 'ready', presence: { status: 'available' } });
+    expect(hasPart(button, 'fallback')).to.equal(false);
+
+    await change(button, fake, { presence: { status: 'busy' } });
+    expect(getPart<HTMLAnchorElement>(button, 'fallback').href).to.equal(
+      'https://therapist.example/book',
+    );
+    await change(button, fake, { presence: { status: 'offline', message: 'On leave' } });
+    expect(hasPart(button, 'fallback')).to.equal(true);
+    expect(shadowText(button)).to.contain('On leave');
+  });
+
+  it('refuses a script fallback link', async () => {
+    const { button, fake } = await mountWithFake();
+    button.fallbackUrl = 'javascript:alert(1)';
+    await change(button, fake, { state: 'ready', presence: { status: 'offline' } });
+    expect(hasPart(button, 'fallback')).to.equal(false);
+  });
+
+  it('shows the ask-to-wait message', async () => {
+    const { button, fake } = await mountWithFake();
+    await change(button, fake, { state: 'waiting', queuePosition: 1 });
+    expect(hasPart(button, 'wait-message')).to.equal(false);
+    await change(button, fake, { waitMessage: 'Finishing up, 5 minutes' });
+    expect(shadowText(button)).to.contain('asked you to wait a little');
+    expect(shadowText(button)).to.contain('Finishing up, 5 minutes');
+  });
+
+  it('moves focus into the call and back', async () => {
+    const { button, fake } = await mountWithFake();
+    await change(button, fake, { state: 'ready', presence: { status: 'available' } });
+    await change(button, fake, { state: 'in-call', call: new FakeCall().asCall() });
+    const view = button.shadowRoot?.querySelector('porchlight-call-view');
+    await view?.updateComplete;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(view?.shadowRoot?.activeElement?.getAttribute('part')).to.equal('mute');
+
+    await change(button, fake, { state: 'ended' });
+    expect(button.shadowRoot?.activeElement).to.equal(getPart(button, 'close'));
+    getPart(button, 'close').click();
+    await button.updateComplete;
+    expect(button.shadowRoot?.activeElement).to.equal(talkButton(button));
+  });
+
+  it('announces state changes in one live region', async () => {
+    const { button, fake } = await mountWithFake();
+    const announcer = getPart(button, 'announcer');
+    await change(button, fake, { state: 'waiting' });
+    expect(announcer.textContent?.trim()).to.equal('Waiting for your therapist…');
+    await change(button, fake, { state: 'reconnecting' });
+    expect(getPart(button, 'announcer')).to.equal(announcer);
+    expect(announcer.textContent?.trim()).to.equal('Connection lost. Reconnecting…');
+    const error = new PorchlightError('knock-timeout', 'Timed out');
+    await change(button, fake, { state: 'error', error });
+    expect(announcer.textContent?.trim()).to.equal('Your therapist did not answer in time.');
   });
 
   it('shows the queue position and cancels', async () => {
@@ -162,13 +299,17 @@ describe('porchlight-button', () => {
     expect(alert?.textContent).to.contain('address bar');
 
     getPart(button, 'retry').click();
-    expect(fake.calls).to.deep.equal([['startCall', undefined]]);
+    await button.updateComplete;
+    expect(hasPart(button, 'precheck')).to.equal(true);
+    getPart(button, 'cancel').click();
   });
 
   it('offers no retry after a decline', async () => {
     const { button, fake } = await mountWithFake();
+    button.fallbackUrl = 'https://therapist.example/book';
     const error = new PorchlightError('declined', 'Declined');
     await change(button, fake, { state: 'error', error });
+    expect(hasPart(button, 'fallback')).to.equal(true);
     expect(shadowText(button)).to.contain('cannot take the call right now');
     expect(hasPart(button, 'retry')).to.equal(false);
     expect(hasPart(button, 'close')).to.equal(true);

@@ -1,12 +1,16 @@
 import {
   isRoomId,
+  PorchlightError,
   VisitorClient,
+  detectTransformApi,
+  requestCallMedia,
+  stopStream,
   type Call,
-  type PorchlightError,
   type PresenceDetail,
   type VisitorState,
 } from '@porchlight/client';
-import { LitElement, css, html, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { browserFamily } from './_browser.js';
 import { ChangeController } from './_change-controller.js';
 import { renderInLanguage } from './_i18n.js';
 import { resolveWorkerUrl } from './_config.js';
@@ -28,6 +32,8 @@ export type ButtonPresence = PresenceDetail['status'] | 'unknown';
  * @attr server - WebSocket URL of the relay.
  * @attr worker-url - URL of `porchlight-e2ee-worker.js`. Optional.
  * @attr floating - Pins the button to the bottom-right corner of the window.
+ * @attr fallback-url - A page to offer instead of a call (a booking page, say) when the
+ *   therapist is offline or busy, or this browser cannot encrypt calls. Optional.
  * @attr presence - Reflected, read-only: `available`, `busy`, `offline` or `unknown`.
  *
  * @event porchlight-call-start - The therapist admitted the visitor and the call begins.
@@ -39,6 +45,13 @@ export type ButtonPresence = PresenceDetail['status'] | 'unknown';
  * @csspart cancel - The button that withdraws a waiting knock.
  * @csspart close - The button that closes the "Call ended" or error notice.
  * @csspart retry - The "Try again" button after a failure.
+ * @csspart fallback - The link to the `fallback-url` page.
+ * @csspart precheck - The camera and microphone check before joining.
+ * @csspart name - The optional name field of the check.
+ * @csspart preview - The camera preview of the check.
+ * @csspart join - The button that knocks with camera and microphone.
+ * @csspart join-audio-only - The button that knocks with the microphone only.
+ * @csspart announcer - The visually hidden live region that announces status changes.
  *
  * @cssproperty --porchlight-accent - Background of the main buttons.
  * @cssproperty --porchlight-accent-text - Text colour of the main buttons.
@@ -59,6 +72,7 @@ export class PorchlightButton extends LitElement {
     server: { type: String },
     workerUrl: { type: String, attribute: 'worker-url' },
     floating: { type: Boolean, reflect: true },
+    fallbackUrl: { type: String, attribute: 'fallback-url' },
   };
 
   static override styles = [
@@ -109,6 +123,87 @@ export class PorchlightButton extends LitElement {
         flex-wrap: wrap;
         gap: 0.5rem;
       }
+
+      .precheck {
+        display: flex;
+        flex-direction: column;
+        gap: 0.5rem;
+        width: min(22rem, calc(100vw - 2rem));
+      }
+
+      .precheck h2 {
+        margin: 0;
+        font-size: 1.05rem;
+      }
+
+      .precheck video {
+        width: 100%;
+        aspect-ratio: 4 / 3;
+        border-radius: var(--_radius);
+        background: var(--porchlight-video-background, #111418);
+        object-fit: cover;
+        transform: scaleX(-1);
+      }
+
+      label {
+        font-weight: 600;
+      }
+
+      input {
+        min-height: 2.75rem;
+        padding: 0.5rem 0.75rem;
+        border: 1px solid var(--_muted-text);
+        border-radius: calc(var(--_radius) / 2);
+        font: inherit;
+      }
+
+      input:focus-visible,
+      a:focus-visible,
+      [tabindex='-1']:focus-visible {
+        outline: 3px solid var(--_focus);
+        outline-offset: 2px;
+      }
+
+      a {
+        color: var(--_accent);
+        font-weight: 600;
+      }
+
+      .waiting-dot {
+        display: inline-block;
+        width: 0.6rem;
+        height: 0.6rem;
+        margin-right: 0.4rem;
+        border-radius: 50%;
+        background: var(--_accent);
+        animation: porchlight-pulse 1.6s ease-in-out infinite;
+      }
+
+      @keyframes porchlight-pulse {
+        50% {
+          opacity: 0.3;
+        }
+      }
+
+      @media (prefers-reduced-motion: reduce) {
+        .waiting-dot {
+          animation: none;
+        }
+      }
+
+      @media (max-width: 30rem) {
+        :host([floating]) {
+          right: 0.5rem;
+          bottom: 0.5rem;
+          left: 0.5rem;
+          max-width: none;
+        }
+
+        .in-call,
+        .precheck {
+          width: 100%;
+        }
+      }
     `,
   ];
 
@@ -120,6 +215,8 @@ export class PorchlightButton extends LitElement {
   declare workerUrl: string | null;
   /** Pins the element to the bottom-right corner of the window. */
   declare floating: boolean;
+  /** Page offered instead of a call when none can take place, or null. */
+  declare fallbackUrl: string | null;
 
   #client: VisitorClient | null = null;
   #ownsClient = false;
@@ -128,6 +225,11 @@ export class PorchlightButton extends LitElement {
   #lastState: VisitorState | null = null;
   /** True once the visitor closed the "Call ended" or error notice of the current state. */
   #dismissed = false;
+  /** The camera and microphone check before knocking, or null when it is not shown. */
+  #precheck: { media: MediaStream | null; error: PorchlightError | null; audioOnly: boolean } | null =
+    null;
+  /** Where focus goes after the next render, by `data-focus` value. */
+  #focusTarget: string | null = null;
   readonly #changes = new ChangeController(this, () => this.#handleClientChange());
 
   constructor() {
@@ -136,6 +238,7 @@ export class PorchlightButton extends LitElement {
     this.server = null;
     this.workerUrl = null;
     this.floating = false;
+    this.fallbackUrl = null;
   }
 
   /**
@@ -172,6 +275,7 @@ export class PorchlightButton extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.#closePrecheck();
     if (!this.#ownsClient) return;
 
     this.#client?.close();
@@ -185,6 +289,26 @@ export class PorchlightButton extends LitElement {
     if (this.getAttribute('presence') !== this.presence) {
       this.setAttribute('presence', this.presence);
     }
+    this.#applyFocus();
+  }
+
+  /** Moves focus to the element marked `data-focus` for the pending target, once rendered. */
+  #applyFocus(): void {
+    const target = this.#focusTarget;
+    if (target === null) return;
+    const root = this.shadowRoot;
+    const element = root?.querySelector<HTMLElement>(`[data-focus~="${target}"]`);
+    if (!element) return;
+    this.#focusTarget = null;
+    if (target === 'call') {
+      // The call view renders its own controls a frame later.
+      const view = element as HTMLElement & { updateComplete?: Promise<boolean> };
+      void (view.updateComplete ?? Promise.resolve(true)).then(() => {
+        view.shadowRoot?.querySelector<HTMLElement>('[data-focus~="call"]')?.focus();
+      });
+      return;
+    }
+    element.focus();
   }
 
   /** Renders in the language of the nearest `lang` attribute, or English. */
@@ -196,19 +320,57 @@ export class PorchlightButton extends LitElement {
     const state = this.#client?.state ?? 'idle';
     const inCall = state === 'in-call';
     return html`
-      <div class="panel ${inCall ? 'in-call' : ''}" part="panel">${this.#renderState(state)}</div>
+      <div class="panel ${inCall ? 'in-call' : ''}" part="panel">
+        <div class="visually-hidden" part="announcer" role="status" aria-live="polite">
+          ${this.#announcement(state)}
+        </div>
+        ${this.#renderState(state)}
+      </div>
     `;
   }
 
   #renderState(state: VisitorState): TemplateResult {
+    if (this.#precheck !== null && (state === 'ready' || state === 'ended' || state === 'error')) {
+      return this.#renderPrecheck();
+    }
     if (state === 'requesting-media') return this.#renderStatus(strings.button.requestingMedia);
     if (state === 'waiting') return this.#renderWaiting();
+    if (state === 'reconnecting') return this.#renderReconnecting();
     if (state === 'in-call') {
-      return html`<porchlight-call-view .call=${this.call}></porchlight-call-view>`;
+      return html`
+        <porchlight-call-view data-focus="call" .call=${this.call}></porchlight-call-view>
+      `;
     }
     if (state === 'ended' && !this.#dismissed) return this.#renderEnded();
     if (state === 'error' && !this.#dismissed) return this.#renderError();
     return this.#renderPresence();
+  }
+
+  /** The sentence the live region announces for the current state. */
+  #announcement(state: VisitorState): string {
+    if (this.#precheck !== null && this.#precheck.error !== null) {
+      return strings.errors[this.#precheck.error.code].message;
+    }
+    switch (state) {
+      case 'requesting-media':
+        return strings.button.requestingMedia;
+      case 'waiting':
+        return this.#client?.waitMessage !== null && this.#client?.waitMessage !== undefined
+          ? strings.button.askedToWait
+          : strings.button.waiting;
+      case 'reconnecting':
+        return strings.button.reconnecting;
+      case 'in-call':
+        return strings.call.connecting;
+      case 'ended':
+        return strings.button.endedHeading;
+      case 'error': {
+        const error = this.#client?.error;
+        return error ? strings.errors[error.code].message : strings.unknownError.message;
+      }
+      default:
+        return '';
+    }
   }
 
   #renderPresence(): TemplateResult {
@@ -220,20 +382,121 @@ export class PorchlightButton extends LitElement {
     else if (presence?.status === 'busy') label = strings.button.busy;
     else if (presence?.status === 'offline') label = strings.button.offline;
 
+    const canEncrypt = detectTransformApi() !== null;
     const message = !available && presence?.message ? presence.message : null;
+    const offerFallback =
+      presence?.status === 'busy' || presence?.status === 'offline' || (available && !canEncrypt);
     return html`
       <button
         class="primary"
         part="talk-button"
         type="button"
-        ?disabled=${!available}
+        data-focus="talk"
+        ?disabled=${!available || !canEncrypt}
         @click=${this.#handleTalkClick}
       >
         ${label}
       </button>
       <div role="status" aria-live="polite">
         ${message ? html`<p class="hint" part="status">${message}</p>` : ''}
+        ${available && !canEncrypt
+          ? html`<p class="hint">${strings.errors['e2ee-unsupported'].message}</p>`
+          : ''}
       </div>
+      ${offerFallback ? this.#renderFallback() : nothing}
+    `;
+  }
+
+  #renderFallback(): TemplateResult | typeof nothing {
+    const url = safeLink(this.fallbackUrl);
+    if (url === null) return nothing;
+    return html`<a part="fallback" href=${url} target="_top">${strings.button.fallbackLink}</a>`;
+  }
+
+  #renderPrecheck(): TemplateResult {
+    const check = this.#precheck!;
+    const error = check.error;
+    const family = browserFamily();
+    let fix: string | null = null;
+    if (error?.code === 'media-denied') fix = strings.mediaFix.denied[family];
+    else if (error?.code === 'media-in-use') fix = strings.mediaFix['in-use'][family];
+    else if (error?.code === 'media-not-found') fix = strings.mediaFix['not-found'][family];
+    else if (error) fix = strings.errors[error.code].action;
+    const ready = check.media !== null;
+    return html`
+      <section class="precheck" part="precheck" aria-labelledby="precheck-heading">
+        <h2 id="precheck-heading" tabindex="-1" data-focus="precheck">
+          ${strings.button.precheckHeading}
+        </h2>
+        <p class="hint">${strings.button.precheckIntro}</p>
+        <label for="visitor-name">${strings.button.nameLabel}</label>
+        <input
+          id="visitor-name"
+          part="name"
+          type="text"
+          autocomplete="name"
+          maxlength="64"
+          aria-describedby="name-hint"
+        />
+        <p class="hint" id="name-hint">${strings.button.nameHint}</p>
+        ${check.audioOnly
+          ? html`<p class="hint">${strings.button.audioOnlyPreview}</p>`
+          : html`
+              <video
+                part="preview"
+                aria-label=${strings.button.previewLabel}
+                autoplay
+                playsinline
+                muted
+                .muted=${true}
+                .srcObject=${check.media}
+              ></video>
+            `}
+        ${error
+          ? html`
+              <div role="alert">
+                <p class="status">${strings.errors[error.code].message}</p>
+                <p class="hint">${fix}</p>
+              </div>
+            `
+          : ready
+            ? nothing
+            : html`<p class="hint">${strings.button.checkingDevices}</p>`}
+        <div class="actions">
+          ${ready
+            ? html`
+                <button class="primary" part="join" type="button" @click=${this.#handleJoinClick}>
+                  ${strings.button.join}
+                </button>
+              `
+            : nothing}
+          ${error
+            ? html`
+                <button part="retry" type="button" @click=${() => this.#openPrecheck(false)}>
+                  ${strings.button.tryAgain}
+                </button>
+              `
+            : nothing}
+          ${check.audioOnly
+            ? html`
+                <button part="use-camera" type="button" @click=${() => this.#openPrecheck(false)}>
+                  ${strings.button.useCamera}
+                </button>
+              `
+            : html`
+                <button
+                  part="join-audio-only"
+                  type="button"
+                  @click=${() => this.#openPrecheck(true)}
+                >
+                  ${strings.button.joinAudioOnly}
+                </button>
+              `}
+          <button part="cancel" type="button" @click=${this.#handlePrecheckCancel}>
+            ${strings.button.cancel}
+          </button>
+        </div>
+      </section>
     `;
   }
 
@@ -245,13 +508,31 @@ export class PorchlightButton extends LitElement {
 
   #renderWaiting(): TemplateResult {
     const position = this.#client?.queuePosition ?? null;
+    const waitMessage = this.#client?.waitMessage ?? null;
     return html`
       <div role="status" aria-live="polite">
-        <p class="status" part="status">${strings.button.waiting}</p>
+        <p class="status" part="status">
+          <span class="waiting-dot" aria-hidden="true"></span>${strings.button.waiting}
+        </p>
         ${position === null
           ? ''
           : html`<p class="hint">${strings.button.queuePosition(position)}</p>`}
+        ${waitMessage === null
+          ? ''
+          : html`
+              <p class="hint" part="wait-message">${strings.button.askedToWait}</p>
+              ${waitMessage ? html`<p class="hint">${waitMessage}</p>` : ''}
+            `}
       </div>
+      <button part="cancel" type="button" data-focus="waiting" @click=${this.#handleCancelClick}>
+        ${strings.button.cancel}
+      </button>
+    `;
+  }
+
+  #renderReconnecting(): TemplateResult {
+    return html`
+      ${this.#renderStatus(strings.button.reconnecting)}
       <button part="cancel" type="button" @click=${this.#handleCancelClick}>
         ${strings.button.cancel}
       </button>
@@ -260,8 +541,11 @@ export class PorchlightButton extends LitElement {
 
   #renderEnded(): TemplateResult {
     return html`
-      ${this.#renderStatus(strings.button.callEnded)}
-      <button part="close" type="button" @click=${this.#handleDismissClick}>
+      <div role="status" aria-live="polite">
+        <p class="status" part="status">${strings.button.callEnded}</p>
+        <p class="hint">${strings.button.endedBody}</p>
+      </div>
+      <button part="close" type="button" data-focus="ended" @click=${this.#handleDismissClick}>
         ${strings.button.close}
       </button>
     `;
@@ -276,6 +560,7 @@ export class PorchlightButton extends LitElement {
         <p class="status" part="status">${text.message}</p>
         <p class="hint">${text.action}</p>
       </div>
+      ${retry === 'dismiss' ? this.#renderFallback() : nothing}
       <div class="actions">
         ${retry === 'dismiss'
           ? ''
@@ -284,7 +569,7 @@ export class PorchlightButton extends LitElement {
                 ${strings.button.tryAgain}
               </button>
             `}
-        <button part="close" type="button" @click=${this.#handleDismissClick}>
+        <button part="close" type="button" data-focus="error" @click=${this.#handleDismissClick}>
           ${strings.button.close}
         </button>
       </div>
@@ -338,6 +623,13 @@ export class PorchlightButton extends LitElement {
     this.#lastState = state;
     if (state !== previous) {
       this.#dismissed = false;
+      if (state === 'waiting' || state === 'in-call' || state === 'ended' || state === 'error') {
+        this.#closePrecheck(); // A joined check handed its media to the client already.
+      }
+      if (state === 'waiting') this.#focusTarget = 'waiting';
+      else if (state === 'in-call') this.#focusTarget = 'call';
+      else if (state === 'ended') this.#focusTarget = 'ended';
+      else if (state === 'error') this.#focusTarget = 'error';
       if (state === 'in-call') {
         this.dispatchEvent(new PorchlightCallStartEvent({ callId: client.call?.callId ?? null }));
       } else if (previous === 'in-call') {
@@ -354,28 +646,79 @@ export class PorchlightButton extends LitElement {
   }
 
   #handleTalkClick(): void {
-    this.#startCall();
+    this.#openPrecheck(false);
   }
 
   #handleCancelClick(): void {
     this.#client?.cancel();
+    this.#focusTarget = 'talk';
   }
 
   #handleDismissClick(): void {
     this.#dismissed = true;
+    this.#focusTarget = 'talk';
     this.requestUpdate();
+  }
+
+  /** Opens the camera and microphone check, or opens it again with other settings. */
+  #openPrecheck(audioOnly: boolean): void {
+    stopStream(this.#precheck?.media ?? null);
+    const check = { media: null as MediaStream | null, error: null as PorchlightError | null, audioOnly };
+    this.#precheck = check;
+    this.#dismissed = true;
+    this.#focusTarget = 'precheck';
+    this.requestUpdate();
+    requestCallMedia({ audioOnly }).then(
+      (media) => {
+        if (this.#precheck !== check) return stopStream(media);
+        check.media = media;
+        this.requestUpdate();
+      },
+      (error: unknown) => {
+        if (this.#precheck !== check) return;
+        check.error =
+          error instanceof PorchlightError
+            ? error
+            : new PorchlightError('media-failed', 'Could not start camera and microphone');
+        this.requestUpdate();
+      },
+    );
+  }
+
+  #closePrecheck(): void {
+    stopStream(this.#precheck?.media ?? null);
+    this.#precheck = null;
+  }
+
+  #handlePrecheckCancel(): void {
+    this.#closePrecheck();
+    this.#focusTarget = 'talk';
+    this.requestUpdate();
+  }
+
+  #handleJoinClick(): void {
+    const check = this.#precheck;
+    if (check === null || check.media === null) return;
+    const input = this.shadowRoot?.querySelector<HTMLInputElement>('[part~="name"]');
+    const name = input?.value.trim() || undefined;
+    // The client takes the media over; the check must not stop it any more.
+    this.#precheck = null;
+    this.#startCall({ media: check.media, audioOnly: check.audioOnly, name });
   }
 
   #handleRetryClick(): void {
     const action = retryAction(this.#client?.error ?? null);
     if (action === 'reconnect') this.#reconnect();
-    else if (action === 'call') this.#startCall();
+    else if (action === 'call') this.#openPrecheck(false);
   }
 
-  #startCall(): void {
+  #startCall(options: { media: MediaStream; audioOnly: boolean; name: string | undefined }): void {
+    const { media, audioOnly, name } = options;
     // The client reports every failure of startCall through `state` and `error`, which the
     // change listener renders, so the rejection carries nothing new.
-    this.#client?.startCall().catch(() => undefined);
+    this.#client
+      ?.startCall(name === undefined ? { media, audioOnly } : { media, audioOnly, name })
+      .catch(() => undefined);
   }
 
   #reconnect(): void {
@@ -404,10 +747,24 @@ function retryAction(error: PorchlightError | null): 'reconnect' | 'call' | 'dis
     case 'call-failed':
       return 'call';
     case 'declined':
+    case 'knock-timeout':
+    case 'room-unknown':
+    case 'identity-mismatch':
     case 'host-offline':
     case 'e2ee-unsupported':
     case 'identity-mismatch':
     case 'no-common-codec':
       return 'dismiss';
+  }
+}
+
+/** Returns `url` when it is an http(s) address, so an attribute cannot inject a script link. */
+function safeLink(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    const parsed = new URL(url, globalThis.location?.href);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : null;
+  } catch {
+    return null;
   }
 }

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { PorchlightCallView } from './call-view.js';
 import './define.js';
 import { PorchlightHangUpRequestEvent } from './events.js';
-import { FakeCall, getPart, mount, shadowText, unnamedButtons } from './_test-helpers.js';
+import { FakeCall, getPart, hasPart, mount, shadowText, unnamedButtons } from './_test-helpers.js';
 
 async function mountView(call: FakeCall): Promise<PorchlightCallView> {
   const view = document.createElement('porchlight-call-view');
@@ -149,5 +149,52 @@ describe('porchlight-call-view', () => {
     first.update({ state: 'ended' });
     await view.updateComplete;
     expect(getPart(view, 'status').textContent).to.equal('Connected · end-to-end encrypted');
+  });
+
+  it('shows chat messages and sends', async () => {
+    const call = new FakeCall();
+    call.state = 'connected';
+    call.chatReady = true;
+    call.messages = [{ from: 'remote', text: '<b>hi</b>', at: 0 }];
+    const view = await mountView(call);
+    const log = getPart(view, 'chat-log');
+    expect(log.getAttribute('role')).to.equal('log');
+    expect(log.textContent).to.contain('Them:');
+    expect(log.textContent).to.contain('<b>hi</b>');
+    expect(log.querySelector('b')).to.equal(null);
+
+    getPart<HTMLInputElement>(view, 'chat-input').value = 'Hello back';
+    getPart<HTMLButtonElement>(view, 'chat-send').click();
+    expect(call.calls).to.deep.equal([['sendMessage', 'Hello back']]);
+    expect(getPart<HTMLInputElement>(view, 'chat-input').value).to.equal('');
+  });
+
+  it('disables chat until ready', async () => {
+    const view = await mountView(new FakeCall());
+    expect(getPart<HTMLInputElement>(view, 'chat-input').disabled).to.equal(true);
+    expect(getPart<HTMLButtonElement>(view, 'chat-send').disabled).to.equal(true);
+  });
+
+  it('shows the network quality', async () => {
+    const call = new FakeCall();
+    call.state = 'connected';
+    const view = await mountView(call);
+    expect(hasPart(view, 'quality')).to.equal(false);
+    call.update({ networkQuality: 'poor' });
+    await view.updateComplete;
+    expect(getPart(view, 'quality').textContent?.trim()).to.contain('Connection: poor');
+  });
+
+  it('says when it is reconnecting', async () => {
+    const call = new FakeCall();
+    call.state = 'reconnecting';
+    const view = await mountView(call);
+    expect(getPart(view, 'status').textContent).to.equal('Connection interrupted. Reconnecting…');
+  });
+
+  it('offers screen sharing on desktop', async () => {
+    const view = await mountView(new FakeCall());
+    expect(hasPart(view, 'share-screen')).to.equal(true);
+    expect(hasPart(view, 'switch-camera')).to.equal(false);
   });
 });

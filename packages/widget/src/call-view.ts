@@ -1,5 +1,6 @@
-import type { Call } from '@porchlight/client';
+import { listMediaDevices, type Call } from '@porchlight/client';
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { canShareScreen, isTouchDevice } from './_browser.js';
 import { ChangeController } from './_change-controller.js';
 import { renderInLanguage } from './_i18n.js';
 import { strings } from './_strings.js';
@@ -23,6 +24,15 @@ import { PorchlightHangUpRequestEvent } from './events.js';
  * @csspart mute - The microphone toggle.
  * @csspart camera - The camera toggle.
  * @csspart hang-up - The hang-up button.
+ * @csspart camera-select - The camera picker.
+ * @csspart microphone-select - The microphone picker.
+ * @csspart share-screen - The screen-share toggle (desktop browsers).
+ * @csspart switch-camera - The front/back camera switch (phones and tablets).
+ * @csspart quality - The network-quality indicator.
+ * @csspart chat - The chat panel.
+ * @csspart chat-log - The list of chat messages.
+ * @csspart chat-input - The chat text field.
+ * @csspart chat-send - The chat send button.
  *
  * @cssproperty --porchlight-accent - Background of the main buttons.
  * @cssproperty --porchlight-accent-text - Text colour of the main buttons.
@@ -102,6 +112,94 @@ export class PorchlightCallView extends LitElement {
         gap: 0.5rem;
       }
 
+      .devices {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        margin-top: 0.5rem;
+      }
+
+      label {
+        display: flex;
+        flex-direction: column;
+        font-size: 0.9rem;
+        font-weight: 600;
+      }
+
+      select,
+      input {
+        min-height: 2.75rem;
+        padding: 0.4rem 0.6rem;
+        border: 1px solid var(--_muted-text);
+        border-radius: calc(var(--_radius) / 2);
+        background: var(--_surface);
+        color: var(--_text);
+        font: inherit;
+      }
+
+      select:focus-visible,
+      input:focus-visible {
+        outline: 3px solid var(--_focus);
+        outline-offset: 2px;
+      }
+
+      .quality {
+        margin: 0;
+        font-size: 0.9rem;
+      }
+
+      .quality[data-quality='poor'] {
+        color: var(--_danger);
+      }
+
+      .chat {
+        margin-top: 0.75rem;
+      }
+
+      .chat h3 {
+        margin: 0 0 0.25rem;
+        font-size: 1rem;
+      }
+
+      .chat .log {
+        min-height: 2.75rem;
+        max-height: 10rem;
+        margin: 0 0 0.5rem;
+        padding: 0.25rem 0.5rem;
+        overflow-y: auto;
+        border: 1px solid var(--_border);
+        border-radius: calc(var(--_radius) / 2);
+        overflow-wrap: anywhere;
+      }
+
+      .chat .log:focus-visible {
+        outline: 3px solid var(--_focus);
+        outline-offset: 2px;
+      }
+
+      .chat ul {
+        margin: 0;
+        padding: 0;
+        list-style: none;
+        white-space: pre-wrap;
+      }
+
+      .chat form {
+        display: flex;
+        gap: 0.5rem;
+      }
+
+      .chat input {
+        flex: 1;
+        min-width: 0;
+      }
+
+      @media (max-width: 30rem) {
+        .stage {
+          aspect-ratio: 3 / 4;
+        }
+      }
+
       button[aria-pressed='true'] {
         border-color: var(--_text);
         background: var(--_text);
@@ -114,10 +212,24 @@ export class PorchlightCallView extends LitElement {
   declare call: Call | null;
 
   readonly #changes = new ChangeController(this, () => this.requestUpdate());
+  #cameras: MediaDeviceInfo[] = [];
+  #microphones: MediaDeviceInfo[] = [];
+  #notice: string | null = null;
 
   constructor() {
     super();
     this.call = null;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    navigator.mediaDevices?.addEventListener?.('devicechange', this.#refreshDevices);
+    this.#refreshDevices();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    navigator.mediaDevices?.removeEventListener?.('devicechange', this.#refreshDevices);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -128,6 +240,17 @@ export class PorchlightCallView extends LitElement {
   protected override update(changed: PropertyValues<this>): void {
     renderInLanguage(this, () => super.update(changed));
   }
+
+  readonly #refreshDevices = (): void => {
+    listMediaDevices().then(
+      ({ cameras, microphones }) => {
+        this.#cameras = cameras;
+        this.#microphones = microphones;
+        this.requestUpdate();
+      },
+      () => undefined, // Without enumerateDevices the pickers stay hidden.
+    );
+  };
 
   protected override render(): TemplateResult | typeof nothing {
     const call = this.call;
@@ -164,18 +287,107 @@ export class PorchlightCallView extends LitElement {
                 <p class="hint">${strings.call.sasHint}</p>`
             : nothing}
           ${this.#mediaHints(call).map((hint) => html`<p class="hint">${hint}</p>`)}
+          ${this.#notice ? html`<p class="hint">${this.#notice}</p>` : nothing}
         </div>
-        ${this.#renderControls(call)}
+        ${this.#renderQuality(call)} ${this.#renderControls(call)} ${this.#renderDevices(call)}
+        ${this.#renderChat(call)}
+      </section>
+    `;
+  }
+
+  #renderQuality(call: Call): TemplateResult | typeof nothing {
+    const quality = call.networkQuality;
+    if (quality === null || call.state === 'ended') return nothing;
+    return html`
+      <p class="quality" part="quality" data-quality=${quality}>${strings.call.quality[quality]}</p>
+    `;
+  }
+
+  #renderDevices(call: Call): TemplateResult | typeof nothing {
+    if (call.state === 'ended') return nothing;
+    const hasVideo = call.localStream.getVideoTracks().length > 0;
+    const audioId = call.localStream.getAudioTracks()[0]?.getSettings().deviceId;
+    const videoId = call.localStream.getVideoTracks()[0]?.getSettings().deviceId;
+    return html`
+      <div class="devices">
+        ${hasVideo && this.#cameras.length > 1
+          ? html`
+              <label>
+                ${strings.call.cameraSelect}
+                <select part="camera-select" @change=${this.#handleCameraSelect}>
+                  ${this.#cameras.map(
+                    (device, index) => html`
+                      <option value=${device.deviceId} ?selected=${device.deviceId === videoId}>
+                        ${device.label || `${strings.call.cameraSelect} ${index + 1}`}
+                      </option>
+                    `,
+                  )}
+                </select>
+              </label>
+            `
+          : nothing}
+        ${this.#microphones.length > 1
+          ? html`
+              <label>
+                ${strings.call.microphoneSelect}
+                <select part="microphone-select" @change=${this.#handleMicrophoneSelect}>
+                  ${this.#microphones.map(
+                    (device, index) => html`
+                      <option value=${device.deviceId} ?selected=${device.deviceId === audioId}>
+                        ${device.label || `${strings.call.microphoneSelect} ${index + 1}`}
+                      </option>
+                    `,
+                  )}
+                </select>
+              </label>
+            `
+          : nothing}
+      </div>
+    `;
+  }
+
+  #renderChat(call: Call): TemplateResult {
+    const ready = call.chatReady;
+    return html`
+      <section class="chat" part="chat" aria-labelledby="chat-heading">
+        <h3 id="chat-heading">${strings.call.chatHeading}</h3>
+        <div part="chat-log" class="log" role="log" aria-label=${strings.call.chatLog} tabindex="0">
+          <ul>
+            ${call.messages.map(
+              (message) => html`
+                <li>
+                  <strong>
+                    ${message.from === 'local' ? strings.call.chatYou : strings.call.chatThem}:
+                  </strong>
+                  ${message.text}
+                </li>
+              `,
+            )}
+          </ul>
+        </div>
+        <form @submit=${this.#handleChatSubmit}>
+          <input
+            part="chat-input"
+            type="text"
+            aria-label=${strings.call.chatInput}
+            autocomplete="off"
+            ?disabled=${!ready}
+          />
+          <button part="chat-send" type="submit" ?disabled=${!ready}>${strings.call.chatSend}</button>
+        </form>
+        ${ready || call.state === 'ended' ? nothing : html`<p class="hint">${strings.call.chatNotReady}</p>`}
       </section>
     `;
   }
 
   #renderControls(call: Call): TemplateResult {
     const ended = call.state === 'ended';
+    const hasVideo = call.localStream.getVideoTracks().length > 0;
     return html`
       <div class="controls" part="controls">
         <button
           part="mute"
+          data-focus="call"
           type="button"
           aria-label=${strings.call.muteLabel}
           aria-pressed=${call.microphoneEnabled ? 'false' : 'true'}
@@ -184,16 +396,46 @@ export class PorchlightCallView extends LitElement {
         >
           ${strings.call.mute}
         </button>
-        <button
-          part="camera"
-          type="button"
-          aria-label=${strings.call.cameraOffLabel}
-          aria-pressed=${call.cameraEnabled ? 'false' : 'true'}
-          ?disabled=${ended}
-          @click=${this.#handleCameraClick}
-        >
-          ${strings.call.cameraOff}
-        </button>
+        ${hasVideo
+          ? html`
+              <button
+                part="camera"
+                type="button"
+                aria-label=${strings.call.cameraOffLabel}
+                aria-pressed=${call.cameraEnabled ? 'false' : 'true'}
+                ?disabled=${ended}
+                @click=${this.#handleCameraClick}
+              >
+                ${strings.call.cameraOff}
+              </button>
+            `
+          : nothing}
+        ${hasVideo && canShareScreen()
+          ? html`
+              <button
+                part="share-screen"
+                type="button"
+                aria-pressed=${call.screenSharing ? 'true' : 'false'}
+                ?disabled=${ended}
+                @click=${this.#handleShareClick}
+              >
+                ${call.screenSharing ? strings.call.stopSharing : strings.call.shareScreen}
+              </button>
+            `
+          : nothing}
+        ${hasVideo && isTouchDevice()
+          ? html`
+              <button
+                part="switch-camera"
+                type="button"
+                aria-label=${strings.call.switchCameraLabel}
+                ?disabled=${ended}
+                @click=${this.#handleSwitchCameraClick}
+              >
+                ${strings.call.switchCamera}
+              </button>
+            `
+          : nothing}
         <button
           class="danger"
           part="hang-up"
@@ -211,6 +453,7 @@ export class PorchlightCallView extends LitElement {
   #statusText(call: Call): string {
     if (call.state === 'connecting') return strings.call.connecting;
     if (call.state === 'connected') return strings.call.connected;
+    if (call.state === 'reconnecting') return strings.call.reconnecting;
     return strings.call.ended;
   }
 
@@ -229,6 +472,50 @@ export class PorchlightCallView extends LitElement {
 
   #handleCameraClick(): void {
     this.call?.setCameraEnabled(!this.call.cameraEnabled);
+  }
+
+  #handleCameraSelect(event: Event): void {
+    const deviceId = (event.target as HTMLSelectElement).value;
+    this.#runDeviceChange(this.call?.switchDevice('video', deviceId));
+  }
+
+  #handleMicrophoneSelect(event: Event): void {
+    const deviceId = (event.target as HTMLSelectElement).value;
+    this.#runDeviceChange(this.call?.switchDevice('audio', deviceId));
+  }
+
+  #handleShareClick(): void {
+    const call = this.call;
+    if (!call) return;
+    // A cancelled screen picker rejects; the call simply keeps sending the camera.
+    (call.screenSharing ? call.stopScreenShare() : call.startScreenShare()).catch(() => undefined);
+  }
+
+  #handleSwitchCameraClick(): void {
+    this.#runDeviceChange(this.call?.switchFacingMode());
+  }
+
+  #runDeviceChange(change: Promise<void> | undefined): void {
+    this.#notice = null;
+    change?.catch(() => {
+      this.#notice = strings.call.deviceFailed;
+      this.requestUpdate();
+    });
+  }
+
+  #handleChatSubmit(event: SubmitEvent): void {
+    event.preventDefault();
+    const input = this.shadowRoot?.querySelector<HTMLInputElement>('[part~="chat-input"]');
+    const call = this.call;
+    if (!input || !call) return;
+    const text = input.value.trim();
+    if (!text) return;
+    input.value = '';
+    this.#notice = null;
+    call.sendMessage(text).catch(() => {
+      this.#notice = strings.call.chatFailed;
+      this.requestUpdate();
+    });
   }
 
   #handleHangUpClick(): void {

@@ -50,9 +50,9 @@ describe('porchlight-console', () => {
   it('goes online and offline', async () => {
     const { element, fake } = await mountWithFake();
     getPart(element, 'go-online').click();
-    expect(fake.calls).to.deep.equal([['goOnline']]);
+    expect(fake.calls).to.deep.equal([['goOnline', undefined]]);
 
-    await change(element, fake, { state: 'online' });
+    await change(element, fake, { state: 'online', presence: { status: 'available' } });
     expect(element.getAttribute('status')).to.equal('online');
     expect(hasPart(element, 'go-online')).to.equal(false);
     getPart(element, 'go-offline').click();
@@ -179,5 +179,70 @@ describe('porchlight-console', () => {
       expect(element.client?.room).to.equal(roomId);
       expect(hasPart(element, 'go-online')).to.equal(true);
     });
+  });
+
+  it('sets busy and offline with the typed message', async () => {
+    const { element, fake } = await mountWithFake();
+    await change(element, fake, { state: 'online', presence: { status: 'available' } });
+    getPart<HTMLInputElement>(element, 'presence-message').value = 'Back at 3 pm';
+    getPart(element, 'set-busy').click();
+    getPart(element, 'set-offline-message').click();
+    expect(fake.calls).to.deep.equal([
+      ['setPresence', 'busy', 'Back at 3 pm'],
+      ['setPresence', 'offline', 'Back at 3 pm'],
+    ]);
+
+    await change(element, fake, { presence: { status: 'busy', message: 'Back at 3 pm' } });
+    expect(shadowText(element)).to.contain('You are busy');
+    expect(hasPart(element, 'go-online')).to.equal(true);
+  });
+
+  it('asks to wait and declines with a reply', async () => {
+    const { element, fake } = await mountWithFake();
+    await change(element, fake, { state: 'online', knocks });
+    const replies = element.shadowRoot?.querySelectorAll<HTMLInputElement>('[part="reply"]');
+    replies![0]!.value = 'Five more minutes';
+    replies![1]!.value = 'Please book a session';
+    element.shadowRoot?.querySelectorAll<HTMLButtonElement>('[part="ask-to-wait"]')[0]?.click();
+    element.shadowRoot?.querySelectorAll<HTMLButtonElement>('[part="decline"]')[1]?.click();
+    expect(fake.calls).to.deep.equal([
+      ['askToWait', 'a', 'Five more minutes'],
+      ['decline', 'b', 'Please book a session'],
+    ]);
+  });
+
+  it('counts knocks in the tab title', async () => {
+    const { element, fake } = await mountWithFake();
+    document.title = 'Console';
+    const title = document.title;
+    await change(element, fake, { state: 'online', knocks: [knocks[0]!] });
+    expect(document.title).to.equal(`(1) A visitor is waiting · ${title}`);
+    await change(element, fake, { knocks });
+    expect(document.title).to.equal(`(2) Visitors are waiting · ${title}`);
+    expect(getPart(element, 'announcer').textContent?.trim()).to.equal('Visitor is waiting.');
+
+    await change(element, fake, { knocks: [] });
+    expect(document.title).to.equal(title);
+  });
+
+  it('restores the title on removal', async () => {
+    const { element, fake } = await mountWithFake();
+    const title = document.title;
+    await change(element, fake, { state: 'online', knocks });
+    element.remove();
+    expect(document.title).to.equal(title);
+  });
+
+  it('announces a knock by name', async () => {
+    const { element, fake } = await mountWithFake();
+    await change(element, fake, { state: 'online', knocks: [knocks[0]!] });
+    expect(getPart(element, 'announcer').textContent?.trim()).to.equal('Sam is waiting.');
+  });
+
+  it('returns focus to the status after a call', async () => {
+    const { element, fake } = await mountWithFake();
+    await change(element, fake, { state: 'in-call', call: new FakeCall().asCall() });
+    await change(element, fake, { state: 'online' });
+    expect(element.shadowRoot?.activeElement?.id).to.equal('console-status');
   });
 });

@@ -11,6 +11,7 @@ import { ChangeController } from './_change-controller.js';
 import { renderInLanguage } from './_i18n.js';
 import { resolveWorkerUrl } from './_config.js';
 import { loadOrCreateIdentity } from './_identity-store.js';
+import { playKnockTone } from './_ring.js';
 import { strings } from './_strings.js';
 import { baseStyles } from './_styles.js';
 import {
@@ -52,6 +53,12 @@ export type ConsoleStatus = 'offline' | 'online' | 'in-call';
  * @csspart snippet - The embed snippet that carries the room id.
  * @csspart copy - The button that copies the snippet.
  * @csspart demo-site - The link to the demo website.
+ * @csspart ask-to-wait - The button that asks a visitor to keep waiting.
+ * @csspart reply - The message field sent with Decline or Ask to wait.
+ * @csspart presence-message - The field for the message visitors see.
+ * @csspart set-busy - The "Set busy" button.
+ * @csspart set-offline-message - The "Offline with message" button.
+ * @csspart announcer - The visually hidden live region that announces knocks and status.
  *
  * @cssproperty --porchlight-accent - Background of the main buttons.
  * @cssproperty --porchlight-accent-text - Text colour of the main buttons.
@@ -135,6 +142,36 @@ export class PorchlightConsole extends LitElement {
         background: var(--_surface);
         white-space: pre-wrap;
         word-break: break-all;
+      .presence {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        align-items: end;
+      }
+
+      label {
+        display: flex;
+        flex-direction: column;
+        font-size: 0.9rem;
+        font-weight: 600;
+      }
+
+      input {
+        min-height: 2.75rem;
+        padding: 0.4rem 0.6rem;
+        border: 1px solid var(--_muted-text);
+        border-radius: calc(var(--_radius) / 2);
+        font: inherit;
+      }
+
+      input:focus-visible,
+      [tabindex='-1']:focus-visible {
+        outline: 3px solid var(--_focus);
+        outline-offset: 2px;
+      }
+
+      li label {
+        flex-basis: 100%;
       }
     `,
   ];
@@ -161,6 +198,11 @@ export class PorchlightConsole extends LitElement {
   #identityFailed = false;
   #copied = false;
   #knownKnocks = new Set<string>();
+  #announcement = '';
+  /** The page title before knocks changed it, or null while it is unchanged. */
+  #originalTitle: string | null = null;
+  #notifications: Notification[] = [];
+  #focusAfterCall = false;
   readonly #changes = new ChangeController(this, () => this.#handleClientChange());
   readonly #timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
 
@@ -221,6 +263,7 @@ export class PorchlightConsole extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.#updateAttention([]);
     if (!this.#ownsClient) return;
 
     this.#client?.close();
@@ -237,6 +280,10 @@ export class PorchlightConsole extends LitElement {
 
   protected override updated(): void {
     if (this.getAttribute('status') !== this.status) this.setAttribute('status', this.status);
+    if (this.#focusAfterCall) {
+      this.#focusAfterCall = false;
+      this.shadowRoot?.querySelector<HTMLElement>('#console-status')?.focus();
+    }
   }
 
   /** Renders in the language of the nearest `lang` attribute, or English. */
@@ -252,6 +299,9 @@ export class PorchlightConsole extends LitElement {
     }
     return html`
       <section aria-label=${strings.console.label}>
+        <div class="visually-hidden" part="announcer" role="status" aria-live="polite">
+          ${this.#announcement}
+        </div>
         ${this.#renderStatus(state)} ${this.#renderPresenceButton(state)}
         ${state === 'in-call'
           ? html`<porchlight-call-view .call=${this.call}></porchlight-call-view>`
@@ -358,33 +408,73 @@ export class PorchlightConsole extends LitElement {
       `;
     }
 
+    const presence = this.#client?.presence.status;
     let text: string = strings.console.statusOffline;
     if (state === 'connecting') text = strings.console.statusConnecting;
-    else if (state === 'online') text = strings.console.statusOnline;
+    else if (state === 'reconnecting') text = strings.console.statusReconnecting;
+    else if (state === 'online' && presence === 'busy') text = strings.console.statusBusy;
+    else if (state === 'online' && presence === 'offline') {
+      text = strings.console.statusOfflineConnected;
+    } else if (state === 'online') text = strings.console.statusOnline;
     else if (state === 'in-call') text = strings.console.statusInCall;
     return html`
-      <div role="status" aria-live="polite"><p class="status" part="status">${text}</p></div>
+      <div role="status" aria-live="polite">
+        <p class="status" part="status" id="console-status" tabindex="-1">${text}</p>
+      </div>
     `;
   }
 
   #renderPresenceButton(state: HostState): TemplateResult {
-    if (state === 'online' || state === 'in-call') {
-      return html`
-        <button part="go-offline" type="button" @click=${this.#handleGoOfflineClick}>
-          ${strings.console.goOffline}
-        </button>
-      `;
-    }
+    const connected = state === 'online' || state === 'in-call' || state === 'reconnecting';
+    const available = connected && this.#client?.presence.status === 'available';
     return html`
-      <button
-        class="primary"
-        part="go-online"
-        type="button"
-        ?disabled=${!this.#client || state === 'connecting'}
-        @click=${this.#handleGoOnlineClick}
-      >
-        ${strings.console.goOnline}
-      </button>
+      <div class="presence">
+        <label>
+          ${strings.console.presenceMessageLabel}
+          <input
+            part="presence-message"
+            type="text"
+            maxlength="280"
+            .value=${this.#client?.presence.message ?? ''}
+          />
+        </label>
+        ${available
+          ? nothing
+          : html`
+              <button
+                class="primary"
+                part="go-online"
+                type="button"
+                ?disabled=${!this.#client || state === 'connecting'}
+                @click=${this.#handleGoOnlineClick}
+              >
+                ${strings.console.goOnline}
+              </button>
+            `}
+        <button
+          part="set-busy"
+          type="button"
+          ?disabled=${!this.#client || state === 'connecting'}
+          @click=${() => this.#setPresence('busy')}
+        >
+          ${strings.console.setBusy}
+        </button>
+        <button
+          part="set-offline-message"
+          type="button"
+          ?disabled=${!this.#client || state === 'connecting'}
+          @click=${() => this.#setPresence('offline')}
+        >
+          ${strings.console.setOfflineWithMessage}
+        </button>
+        ${connected
+          ? html`
+              <button part="go-offline" type="button" @click=${this.#handleGoOfflineClick}>
+                ${strings.console.goOffline}
+              </button>
+            `
+          : nothing}
+      </div>
     `;
   }
 
@@ -405,6 +495,7 @@ export class PorchlightConsole extends LitElement {
   #renderKnock(knock: Knock, canAdmit: boolean): TemplateResult {
     const name = knock.name || strings.console.visitor;
     const receivedAt = new Date(knock.receivedAt);
+    const replyId = `reply-${knock.callId}`;
     return html`
       <li part="knock" data-call-id=${knock.callId}>
         <span class="name">${name}</span>
@@ -422,13 +513,25 @@ export class PorchlightConsole extends LitElement {
           ${strings.console.admit}
         </button>
         <button
+          part="ask-to-wait"
+          type="button"
+          aria-label=${strings.console.askToWaitLabel(name)}
+          @click=${() => this.#client?.askToWait(knock.callId, this.#reply(replyId))}
+        >
+          ${strings.console.askToWait}
+        </button>
+        <button
           part="decline"
           type="button"
           aria-label=${strings.console.declineLabel(name)}
-          @click=${() => this.#client?.decline(knock.callId)}
+          @click=${() => this.#client?.decline(knock.callId, this.#reply(replyId))}
         >
           ${strings.console.decline}
         </button>
+        <label>
+          ${strings.console.replyLabel(name)}
+          <input id=${replyId} part="reply" type="text" maxlength="280" />
+        </label>
       </li>
     `;
   }
@@ -480,6 +583,7 @@ export class PorchlightConsole extends LitElement {
     const state = client.state;
     const previous = this.#lastState;
     this.#lastState = state;
+    if (state !== previous && previous === 'in-call') this.#focusAfterCall = true;
     if (state !== previous && state === 'in-call') {
       this.dispatchEvent(new PorchlightCallStartEvent({ callId: client.call?.callId ?? null }));
     } else if (state !== previous && previous === 'in-call') {
@@ -493,18 +597,77 @@ export class PorchlightConsole extends LitElement {
     }
 
     const knocks = new Set<string>();
+    const fresh: Knock[] = [];
     for (const knock of client.knocks) {
       knocks.add(knock.callId);
       if (!this.#knownKnocks.has(knock.callId)) {
+        fresh.push(knock);
         this.dispatchEvent(new PorchlightKnockEvent({ callId: knock.callId }));
       }
     }
     this.#knownKnocks = knocks;
+    if (fresh.length > 0) this.#alert(fresh);
+    this.#updateAttention(client.knocks);
     this.requestUpdate();
   }
 
+  /** Rings, notifies and announces new knocks, unless the therapist is in a call. */
+  #alert(fresh: Knock[]): void {
+    const name = fresh[0]?.name || strings.console.visitor;
+    this.#announcement = strings.console.knockAnnouncement(name);
+    if (this.#client?.state === 'in-call') return;
+    playKnockTone();
+    if (typeof Notification === 'function' && Notification.permission === 'granted') {
+      try {
+        const notification = new Notification(strings.console.notificationTitle, {
+          body: strings.console.notificationBody(name),
+          tag: 'porchlight-knock',
+        });
+        notification.addEventListener('click', () => {
+          globalThis.focus?.();
+          notification.close();
+        });
+        this.#notifications.push(notification);
+      } catch {
+        // Some browsers (Chrome on Android) allow notifications only from a service worker.
+      }
+    }
+  }
+
+  /** Puts the number of waiting visitors into the tab title, and clears it when none wait. */
+  #updateAttention(knocks: readonly Knock[]): void {
+    if (typeof document === 'undefined') return;
+    if (knocks.length === 0) {
+      if (this.#originalTitle !== null) document.title = this.#originalTitle;
+      this.#originalTitle = null;
+      for (const notification of this.#notifications) notification.close();
+      this.#notifications = [];
+      return;
+    }
+    this.#originalTitle ??= document.title;
+    document.title = `${strings.console.knockTitle(knocks.length)} · ${this.#originalTitle}`;
+  }
+
+  #reply(id: string): string | undefined {
+    const input = this.shadowRoot?.querySelector<HTMLInputElement>(`[id="${id}"]`);
+    return input?.value.trim() || undefined;
+  }
+
+  #presenceMessage(): string | undefined {
+    const input = this.shadowRoot?.querySelector<HTMLInputElement>('[part~="presence-message"]');
+    return input?.value.trim() || undefined;
+  }
+
+  #setPresence(status: 'busy' | 'offline'): void {
+    this.#client?.setPresence(status, this.#presenceMessage());
+  }
+
   #handleGoOnlineClick(): void {
-    this.#client?.goOnline();
+    // Asked here because browsers allow the permission prompt only after a click.
+    if (typeof Notification === 'function' && Notification.permission === 'default') {
+      Notification.requestPermission().catch(() => undefined);
+    }
+    this.#client?.goOnline(this.#presenceMessage());
   }
 
   #handleGoOfflineClick(): void {
