@@ -333,7 +333,8 @@ export const VISITOR_TAG = 'porchlight-button';
 
 /**
  * Walks through the product flow up to the admission. The host goes online, the visitor's button
- * shows the therapist as available, the visitor presses Talk now and the host admits. Each page
+ * shows the therapist as available, the visitor presses Talk now and joins from the device
+ * check, and the host admits. Each page
  * opens in `hostContext` or `visitorContext` when given, with `hostHooks` or `visitorHooks` as
  * its test hooks.
  */
@@ -377,6 +378,9 @@ export async function admitCall({
   );
   await diagnostics.step('visitor clicks talk-button', () =>
     clickWhenPresent(visitorPage, `${VISITOR_TAG} >>> [part~="talk-button"]`),
+  );
+  await diagnostics.step('visitor clicks join in the device check', () =>
+    clickWhenPresent(visitorPage, `${VISITOR_TAG} >>> [part~="join"]`),
   );
 
   await diagnostics.step('host clicks admit', () =>
