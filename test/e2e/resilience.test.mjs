@@ -78,7 +78,7 @@ describe('resilience', () => {
     return result;
   }
 
-  it('console leaves the call when the visitor tab closes', { timeout: TEST_TIMEOUT_MS }, () =>
+  it('console leaves call on tab close', { timeout: TEST_TIMEOUT_MS }, () =>
     diagnostics.explainFailure(async () => {
       const { hostPage, visitorPage } = await call();
       assert.equal(await consoleStatus(hostPage), 'in-call');
@@ -97,7 +97,7 @@ describe('resilience', () => {
     }),
   );
 
-  it('chats both ways, with a split message', { timeout: TEST_TIMEOUT_MS }, () =>
+  it('chat both ways, split message', { timeout: TEST_TIMEOUT_MS }, () =>
     diagnostics.explainFailure(async () => {
       const { hostPage, visitorPage } = await call();
       await waitUntil(
@@ -109,7 +109,11 @@ describe('resilience', () => {
       await visitorPage.locator(`${VISITOR_TAG} >>> [part~="chat-input"]`).fill('Hello there');
       await clickWhenPresent(visitorPage, `${VISITOR_TAG} >>> [part~="chat-send"]`);
       const long = 'Long message. '.repeat(3_000); // 42,000 bytes: three chunks
-      await hostPage.evaluate((tag, text) => document.querySelector(tag).call.sendMessage(text), HOST_TAG, long);
+      await hostPage.evaluate(
+        (tag, text) => document.querySelector(tag).call.sendMessage(text),
+        HOST_TAG,
+        long,
+      );
 
       const hostMessages = await waitUntil(
         () => readCall(hostPage, HOST_TAG, 'messages'),
@@ -139,7 +143,7 @@ describe('resilience', () => {
     }),
   );
 
-  it('hang-up and removal inside call-end handlers', { timeout: TEST_TIMEOUT_MS }, () =>
+  it('end handlers hang up and remove', { timeout: TEST_TIMEOUT_MS }, () =>
     diagnostics.explainFailure(async () => {
       const { hostPage, visitorPage } = await call();
       await visitorPage.evaluate((tag) => {
@@ -157,7 +161,8 @@ describe('resilience', () => {
         element.addEventListener('porchlight-call-end', () => element.client.hangUp());
       }, HOST_TAG);
 
-      await clickWhenPresent(hostPage, `${HOST_TAG} >>> porchlight-call-view >>> [part~="hang-up"]`);
+      const hangUp = `${HOST_TAG} >>> porchlight-call-view >>> [part~="hang-up"]`;
+      await clickWhenPresent(hostPage, hangUp);
       await waitUntil(
         () => visitorPage.evaluate((tag) => document.querySelector(tag) === null, VISITOR_TAG),
         (removed) => removed,
@@ -171,7 +176,7 @@ describe('resilience', () => {
   );
 
   it(
-    'restarts ICE after the link drops',
+    'ICE restart after link drop',
     {
       timeout: TEST_TIMEOUT_MS,
       skip:

@@ -385,11 +385,11 @@ export class Call extends EventTarget {
 
   /**
    * Restarts ICE: gathers new candidates and renegotiates through the relay while the call's
-   * media and transforms stay as they are. The visitor makes the offer; on the host's side this
-   * asks the visitor to renegotiate. The call restarts by itself when the connection drops.
+   * media and transforms stay as they are. Only the visitor makes offers, so on the host's side
+   * this does nothing. The call restarts by itself when the connection drops.
    */
   restartIce(): void {
-    if (this.#state === 'ended') return;
+    if (this.#state === 'ended' || this.role !== 'visitor') return;
     this.#iceRestarts++;
     this.#peer._pc.restartIce();
     this.#peer.negotiate();

@@ -178,7 +178,9 @@ export class HostClient extends EventTarget {
 
   #announcePresence(signaling: SignalingConnection): void {
     const { status, message } = this.#presence;
-    signaling.send(message ? { type: 'set-presence', status, message } : { type: 'set-presence', status });
+    signaling.send(
+      message ? { type: 'set-presence', status, message } : { type: 'set-presence', status },
+    );
   }
 
   #onSignalingClosed(signaling: SignalingConnection): void {

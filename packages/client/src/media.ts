@@ -12,7 +12,9 @@ const CALL_CONSTRAINTS: MediaStreamConstraints = {
  * @throws {PorchlightError} with code `media-denied`, `media-not-found`, `media-in-use` or
  * `media-failed`, mapped from the `DOMException` name that `getUserMedia` rejects with.
  */
-export async function requestCallMedia(options: { audioOnly?: boolean } = {}): Promise<MediaStream> {
+export async function requestCallMedia(
+  options: { audioOnly?: boolean } = {},
+): Promise<MediaStream> {
   if (typeof navigator === 'undefined' || !navigator.mediaDevices?.getUserMedia) {
     throw new PorchlightError(
       'media-failed',

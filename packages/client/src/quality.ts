@@ -59,7 +59,9 @@ export async function sampleNetwork(
   let availableBitrate: number | null = null;
   const totals: PacketTotals = { received: 0, lost: 0 };
   report.forEach((entry: Record<string, unknown>) => {
-    if (entry.type === 'candidate-pair' && entry.nominated === true && entry.state === 'succeeded') {
+    const selectedPair =
+      entry.type === 'candidate-pair' && entry.nominated === true && entry.state === 'succeeded';
+    if (selectedPair) {
       if (typeof entry.currentRoundTripTime === 'number') rttMs = entry.currentRoundTripTime * 1000;
       if (typeof entry.availableOutgoingBitrate === 'number') {
         availableBitrate = entry.availableOutgoingBitrate;

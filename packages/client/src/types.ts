@@ -125,7 +125,7 @@ export type CallState = 'connecting' | 'connected' | 'reconnecting' | 'ended';
 
 /** One text message of a call's chat. */
 export interface ChatMessage {
-  /** Who wrote it: this side or the other person. */
+  /** Author: this side or the other person. */
   from: 'local' | 'remote';
   /** The text. Untrusted when `from` is `remote`: render it as text, never as HTML. */
   text: string;

@@ -16,6 +16,12 @@ import {
 const MAX_RECONNECT_ATTEMPTS = 6;
 /** First and largest reconnect delay windows, in milliseconds. */
 const RECONNECT_BACKOFF = { baseMs: 500, maxMs: 15_000 };
+/**
+ * Milliseconds a waiting visitor back on the relay waits for the therapist to be back too before
+ * being told the therapist is offline. The therapist's console reconnects with the same backoff,
+ * so it may come back some seconds later.
+ */
+const REKNOCK_GRACE_MS = 30_000;
 
 /** Options of {@link VisitorClient.startCall}. */
 export interface StartCallOptions {
@@ -57,6 +63,8 @@ export class VisitorClient extends EventTarget {
   #waitMessage: string | null = null;
   #reconnectAttempt = 0;
   #reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Set while back on the relay and waiting for the room to be online to knock again. */
+  #reknockTimer: ReturnType<typeof setTimeout> | null = null;
   /** The state to return to once a reconnect succeeds: `ready`, or `waiting` to knock again. */
   #resumeState: 'ready' | 'waiting' = 'ready';
 
@@ -130,6 +138,12 @@ export class VisitorClient extends EventTarget {
   cancel(): void {
     if (this.#state === 'reconnecting' && this.#resumeState === 'waiting') {
       this.#resumeState = 'ready';
+      if (this.#reknockTimer !== null) {
+        this.#stopReconnecting();
+        this.#releaseMedia();
+        this.#setState('ready');
+        return;
+      }
       this.#releaseMedia();
       this.#callId = null;
       this.#changed();
@@ -226,10 +240,24 @@ export class VisitorClient extends EventTarget {
     if (this.#signaling !== signaling || this.#state !== 'reconnecting') return;
     this.#reconnectAttempt = 0;
     if (this.#resumeState === 'waiting' && this.#media !== null) {
-      this.#knock(signaling); // The relay forgot the old knock with the old connection.
+      // The relay forgot the old knock with the old connection. The room's presence arrives
+      // next; the knock goes out once it is not offline.
+      this.#reknockTimer = setTimeout(() => {
+        this.#reknockTimer = null;
+        this.#fail(new PorchlightError('host-offline', 'The therapist is offline'));
+      }, REKNOCK_GRACE_MS);
     } else {
       this.#setState('ready');
     }
+  }
+
+  #reknockIfOnline(): void {
+    const signaling = this.#signaling;
+    if (this.#reknockTimer === null || signaling === null) return;
+    if (this.#presence?.status === 'offline') return;
+    clearTimeout(this.#reknockTimer);
+    this.#reknockTimer = null;
+    this.#knock(signaling);
   }
 
   /** The relay is shutting down: drop the connection now and reconnect with backoff. */
@@ -243,6 +271,8 @@ export class VisitorClient extends EventTarget {
   #stopReconnecting(): void {
     if (this.#reconnectTimer !== null) clearTimeout(this.#reconnectTimer);
     this.#reconnectTimer = null;
+    if (this.#reknockTimer !== null) clearTimeout(this.#reknockTimer);
+    this.#reknockTimer = null;
   }
 
   #knock(signaling: SignalingConnection): void {
@@ -260,6 +290,7 @@ export class VisitorClient extends EventTarget {
           ? { status: message.status }
           : { status: message.status, message: message.message };
         this.#changed();
+        this.#reknockIfOnline();
         break;
       case 'waiting':
         this.#callId = message.callId;
@@ -375,7 +406,9 @@ export class VisitorClient extends EventTarget {
 
 /** Maps a relay `declined` reason to the error the visitor is shown. */
 function declinedError(reason: 'declined' | 'host-offline' | 'timeout', text?: string) {
-  if (reason === 'host-offline') return new PorchlightError('host-offline', 'The therapist went offline');
+  if (reason === 'host-offline') {
+    return new PorchlightError('host-offline', 'The therapist went offline');
+  }
   if (reason === 'timeout') {
     return new PorchlightError('knock-timeout', 'Nobody answered the knock in time');
   }

@@ -12,12 +12,12 @@ export function browserFamily(userAgent = globalThis.navigator?.userAgent ?? '')
   return 'other';
 }
 
-/** Whether this looks like a phone or tablet: a touch screen without a fine pointer. */
+/** Tells whether this looks like a phone or tablet: a touch screen without a fine pointer. */
 export function isTouchDevice(): boolean {
   return globalThis.matchMedia?.('(pointer: coarse)').matches ?? false;
 }
 
-/** Whether the browser can share a screen (desktop browsers; not iOS or Android). */
+/** Tells whether the browser can share a screen (desktop browsers; not iOS or Android). */
 export function canShareScreen(): boolean {
   return typeof globalThis.navigator?.mediaDevices?.getDisplayMedia === 'function' && !isTouchDevice();
 }

@@ -5,8 +5,8 @@ let context: AudioContext | null = null;
 
 /**
  * Plays a short two-note chime generated with WebAudio: no audio file is loaded. Browsers start
- * an AudioContext only after the page had a click, which the console's "Go online" provides; a
- * context that stays suspended plays nothing and the tab title and notification still alert.
+ * an AudioContext only after the page had a click, and "Go online" is that click. A context that
+ * stays suspended plays nothing; the tab title and the notification still alert.
  */
 export function playKnockTone(): void {
   const AudioContextClass = globalThis.AudioContext;

@@ -228,7 +228,7 @@ export class PorchlightButton extends LitElement {
   /** The camera and microphone check before knocking, or null when it is not shown. */
   #precheck: { media: MediaStream | null; error: PorchlightError | null; audioOnly: boolean } | null =
     null;
-  /** Where focus goes after the next render, by `data-focus` value. */
+  /** Focus target for the next render: the `data-focus` value of the element to focus. */
   #focusTarget: string | null = null;
   readonly #changes = new ChangeController(this, () => this.#handleClientChange());
 
