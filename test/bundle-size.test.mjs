@@ -40,7 +40,13 @@ const fallbackFiles = (meta.outputs['dist/porchlight-call.js']?.imports ?? [])
 
 /** Files of one budget, chosen by name from dist/, and the budget in gzip bytes. */
 const budgets = [
-  { name: 'loader', match: (file) => file === 'porchlight.js', maxBytes: 8 * KIB },
+  {
+    // 8.0 KiB once the device check, chat and console strings joined both language tables,
+    // which the loader carries whole.
+    name: 'loader',
+    match: (file) => file === 'porchlight.js',
+    maxBytes: 9 * KIB,
+  },
   {
     name: 'call chunk',
     match: (file) => callFiles.includes(file),

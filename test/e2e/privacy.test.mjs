@@ -196,6 +196,7 @@ describe('visit under a strict CSP', () => {
 
       await diagnostics.step('visitor knocks and waits', async () => {
         await clickWhenPresent(visitorPage, `${VISITOR_TAG} >>> [part~="talk-button"]`);
+        await clickWhenPresent(visitorPage, `${VISITOR_TAG} >>> [part~="join"]`);
         await waitForDeep(visitorPage, `${VISITOR_TAG} >>> [part~="cancel"]`);
         await screenshot(visitorPage, 'button-waiting');
       });
@@ -229,6 +230,7 @@ describe('visit under a strict CSP', () => {
 
       await diagnostics.step('host declines a second knock', async () => {
         await clickWhenPresent(visitorPage, `${VISITOR_TAG} >>> [part~="talk-button"]`);
+        await clickWhenPresent(visitorPage, `${VISITOR_TAG} >>> [part~="join"]`);
         await clickWhenPresent(hostPage, `${HOST_TAG} >>> [part~="decline"]`);
         await waitForDeep(visitorPage, `${VISITOR_TAG} >>> [role="alert"]`);
         await screenshot(visitorPage, 'button-error');

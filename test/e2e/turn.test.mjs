@@ -71,6 +71,9 @@ async function knockAndAdmit({ servers, host, visitor, diagnostics }) {
   await diagnostics.step('visitor clicks talk-button', () =>
     clickWhenPresent(visitorPage, `${VISITOR_TAG} >>> [part~="talk-button"]`),
   );
+  await diagnostics.step('visitor clicks join in the device check', () =>
+    clickWhenPresent(visitorPage, `${VISITOR_TAG} >>> [part~="join"]`),
+  );
   await diagnostics.step('host clicks admit', () =>
     clickWhenPresent(hostPage, `${HOST_TAG} >>> [part~="admit"]`),
   );

@@ -38,6 +38,8 @@ export class HostClient extends EventTarget {
   #presence: PresenceDetail = { status: 'offline' };
   #reconnectAttempt = 0;
   #reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Least delay before the next reconnect, from the relay's `going-away`; 0 otherwise. */
+  #retryAfterMs = 0;
 
   /**
    * @throws {PorchlightError} `identity-mismatch` when `options.room` is given and is not the
@@ -201,7 +203,8 @@ export class HostClient extends EventTarget {
   }
 
   #scheduleReconnect(): void {
-    const delay = backoffDelay(this.#reconnectAttempt, RECONNECT_BACKOFF);
+    const delay = this.#retryAfterMs + backoffDelay(this.#reconnectAttempt, RECONNECT_BACKOFF);
+    this.#retryAfterMs = 0;
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = null;
       void this.#reconnect();
@@ -265,10 +268,11 @@ export class HostClient extends EventTarget {
         if (message.callId === this.#call?.callId) this.#call.remoteEnded(message.reason);
         break;
       case 'going-away': {
-        // The relay is shutting down: drop the connection now and reconnect with backoff.
+        // The relay is shutting down: drop the connection now and reconnect after retryAfterMs.
         const signaling = this.#signaling;
         if (signaling === null) break;
         signaling.close();
+        this.#retryAfterMs = message.retryAfterMs;
         this.#onSignalingClosed(signaling);
         break;
       }

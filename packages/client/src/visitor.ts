@@ -63,6 +63,8 @@ export class VisitorClient extends EventTarget {
   #waitMessage: string | null = null;
   #reconnectAttempt = 0;
   #reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Least delay before the next reconnect, from the relay's `going-away`; 0 otherwise. */
+  #retryAfterMs = 0;
   /** Set while back on the relay and waiting for the room to be online to knock again. */
   #reknockTimer: ReturnType<typeof setTimeout> | null = null;
   /** The state to return to once a reconnect succeeds: `ready`, or `waiting` to knock again. */
@@ -210,7 +212,8 @@ export class VisitorClient extends EventTarget {
   }
 
   #scheduleReconnect(): void {
-    const delay = backoffDelay(this.#reconnectAttempt, RECONNECT_BACKOFF);
+    const delay = this.#retryAfterMs + backoffDelay(this.#reconnectAttempt, RECONNECT_BACKOFF);
+    this.#retryAfterMs = 0;
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = null;
       void this.#reconnect();
@@ -260,11 +263,12 @@ export class VisitorClient extends EventTarget {
     this.#knock(signaling);
   }
 
-  /** The relay is shutting down: drop the connection now and reconnect with backoff. */
-  #onGoingAway(): void {
+  /** The relay is shutting down: drop the connection now and reconnect after `retryAfterMs`. */
+  #onGoingAway(retryAfterMs: number): void {
     const signaling = this.#signaling;
     if (signaling === null) return;
     signaling.close();
+    this.#retryAfterMs = retryAfterMs;
     this.#onSignalingClosed(signaling);
   }
 
@@ -312,7 +316,7 @@ export class VisitorClient extends EventTarget {
         this.#fail(declinedError(message.reason, message.message));
         break;
       case 'going-away':
-        this.#onGoingAway();
+        this.#onGoingAway(message.retryAfterMs);
         break;
       case 'signal':
         if (message.callId === this.#call?.callId) this.#call.receiveSignal(message.data);

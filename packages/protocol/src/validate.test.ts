@@ -40,10 +40,10 @@ describe('ask-to-wait messages', () => {
 });
 
 describe('relay notices', () => {
-  it('parses going-away', () => {
-    expect(parseServerMessage('{"type":"going-away"}')).toEqual({
+  it('parses going-away with its delay', () => {
+    expect(parseServerMessage('{"type":"going-away","retryAfterMs":500}')).toEqual({
       ok: true,
-      message: { type: 'going-away' },
+      message: { type: 'going-away', retryAfterMs: 500 },
     });
   });
 

@@ -20,6 +20,72 @@ export const german: Strings = {
     callEnded: 'Gespräch beendet',
     close: 'Schließen',
     tryAgain: 'Erneut versuchen',
+    fallbackLink: 'Stattdessen einen Termin buchen',
+    reconnecting: 'Verbindung unterbrochen. Neuer Verbindungsversuch…',
+    askedToWait: 'Die Praxis hat Sie gesehen und bittet Sie, noch etwas zu warten.',
+    precheckHeading: 'Bevor Sie beitreten',
+    precheckIntro:
+      'Prüfen Sie Kamera und Mikrofon. Nichts wird gesendet, bevor die Praxis Sie hereinlässt.',
+    nameLabel: 'Ihr Name (freiwillig)',
+    nameHint: 'Nur die Praxis sieht ihn.',
+    previewLabel: 'Vorschau Ihrer Kamera',
+    audioOnlyPreview: 'Nur Ton: Ihre Kamera bleibt aus.',
+    join: 'Ins Wartezimmer',
+    joinAudioOnly: 'Nur mit Ton beitreten',
+    useCamera: 'Kamera verwenden',
+    checkingDevices: 'Kamera und Mikrofon werden gestartet…',
+    endedHeading: 'Ihr Gespräch ist beendet',
+    endedBody:
+      'Vielen Dank. Sie können dieses Fenster schließen oder ein neues Gespräch beginnen, ' +
+      'sobald die Praxis erreichbar ist.',
+  },
+  mediaFix: {
+    denied: {
+      chromium:
+        'In Chrome oder Edge: Klicken Sie links in der Adressleiste auf das Kamera- oder ' +
+        'Einstellungssymbol, stellen Sie Kamera und Mikrofon auf „Zulassen“ und laden Sie die ' +
+        'Seite neu.',
+      firefox:
+        'In Firefox: Klicken Sie in der Adressleiste auf das durchgestrichene Kamerasymbol, ' +
+        'heben Sie die Sperre für diese Website auf, laden Sie die Seite neu und wählen Sie ' +
+        '„Erlauben“.',
+      safari:
+        'In Safari: Öffnen Sie Safari > Einstellungen für diese Website (auf iPhone oder iPad: ' +
+        'die Taste „aA“), stellen Sie Kamera und Mikrofon auf „Erlauben“ und laden Sie die Seite ' +
+        'neu.',
+      other:
+        'Öffnen Sie die Website-Einstellungen Ihres Browsers für diese Seite, erlauben Sie ' +
+        'Kamera und Mikrofon und laden Sie die Seite neu.',
+    },
+    'in-use': {
+      chromium:
+        'Schließen Sie andere Apps oder Tabs, die die Kamera nutzen, und tippen Sie auf ' +
+        '„Erneut versuchen“. Unter Windows kann immer nur eine App die Kamera nutzen.',
+      firefox:
+        'Schließen Sie andere Apps oder Tabs, die die Kamera nutzen, und tippen Sie auf ' +
+        '„Erneut versuchen“. Firefox zeigt ein Kamerasymbol im Tab jeder Seite, die sie nutzt.',
+      safari:
+        'Schließen Sie andere Apps, die die Kamera nutzen, etwa FaceTime oder Photo Booth, und ' +
+        'tippen Sie auf „Erneut versuchen“.',
+      other:
+        'Schließen Sie andere Apps oder Tabs, die Kamera oder Mikrofon nutzen, und tippen Sie ' +
+        'auf „Erneut versuchen“.',
+    },
+    'not-found': {
+      chromium:
+        'Schließen Sie eine Kamera oder ein Headset an und tippen Sie auf „Erneut versuchen“. ' +
+        'In Chrome oder Edge können Sie das Gerät auch über das Einstellungssymbol in der ' +
+        'Adressleiste wählen.',
+      firefox:
+        'Schließen Sie eine Kamera oder ein Headset an und tippen Sie auf „Erneut versuchen“, ' +
+        'oder treten Sie nur mit Ton bei.',
+      safari:
+        'Schließen Sie eine Kamera oder ein Headset an und tippen Sie auf „Erneut versuchen“. ' +
+        'Auf einem Mac: Systemeinstellungen > Datenschutz & Sicherheit > Kamera.',
+      other:
+        'Schließen Sie eine Kamera oder ein Headset an und tippen Sie auf „Erneut versuchen“, ' +
+        'oder treten Sie nur mit Ton bei.',
+    },
   },
   console: {
     label: 'Porchlight-Konsole',
@@ -50,6 +116,21 @@ export const german: Strings = {
     copy: 'Kopieren',
     copied: 'Kopiert',
     openDemoSite: 'Ihre Demo-Website öffnen',
+    askToWait: 'Um Geduld bitten',
+    askToWaitLabel: (name: string): string => `Um Geduld bitten: ${name}`,
+    replyLabel: (name: string): string => `Nachricht an ${name} (freiwillig)`,
+    presenceHeading: 'Ihr Status',
+    presenceMessageLabel: 'Nachricht für Ihre Website (freiwillig)',
+    setBusy: 'Beschäftigt',
+    setOfflineWithMessage: 'Offline mit Nachricht',
+    statusBusy: 'Sie sind beschäftigt. Gäste sehen Ihre Nachricht und können nicht anklopfen.',
+    statusOfflineConnected: 'Sie sind offline. Gäste sehen Ihre Nachricht.',
+    statusReconnecting: 'Verbindung zum Gesprächsdienst verloren. Neuer Versuch…',
+    knockTitle: (count: number): string =>
+      count === 1 ? '(1) Ein Gast wartet' : `(${count}) Gäste warten`,
+    notificationTitle: 'Ein Gast wartet',
+    notificationBody: (name: string): string => `${name} hat in Ihrem Porchlight-Raum angeklopft.`,
+    knockAnnouncement: (name: string): string => `${name} wartet.`,
   },
   call: {
     label: 'Videogespräch',
@@ -70,6 +151,27 @@ export const german: Strings = {
     sas: (code: string): string => `Sicherheitscode ${code}`,
     sasHint:
       'Lesen Sie den Code laut vor: Sehen Sie beide dieselben Ziffern, hört niemand mit.',
+    reconnecting: 'Verbindung unterbrochen. Neuer Verbindungsversuch…',
+    cameraSelect: 'Kamera',
+    microphoneSelect: 'Mikrofon',
+    shareScreen: 'Bildschirm teilen',
+    stopSharing: 'Teilen beenden',
+    switchCamera: 'Kamera wechseln',
+    switchCameraLabel: 'Zwischen Front- und Rückkamera wechseln',
+    deviceFailed: 'Dieses Gerät ließ sich nicht starten. Bitte wählen Sie ein anderes.',
+    chatHeading: 'Chat',
+    chatLog: 'Chatnachrichten',
+    chatInput: 'Nachricht',
+    chatSend: 'Senden',
+    chatYou: 'Sie',
+    chatThem: 'Gegenüber',
+    chatNotReady: 'Der Chat öffnet sich, sobald das Gespräch verbunden ist.',
+    chatFailed: 'Die Nachricht konnte nicht gesendet werden.',
+    quality: {
+      good: 'Verbindung: gut',
+      fair: 'Verbindung: mittel',
+      poor: 'Verbindung: schwach. Schalten Sie eventuell Ihre Kamera aus.',
+    },
   },
   unknownError: {
     message: 'Etwas ist schiefgelaufen.',
@@ -113,6 +215,14 @@ export const german: Strings = {
       action:
         'Bitte öffnen Sie diese Seite in einer aktuellen Version von Chrome, Edge, Firefox ' +
         'oder Safari.',
+    },
+    'knock-timeout': {
+      message: 'Die Praxis hat nicht rechtzeitig geantwortet.',
+      action: 'Sie können es später noch einmal versuchen oder einen Termin buchen.',
+    },
+    'room-unknown': {
+      message: 'Dieser Gesprächslink führt zu keiner Praxis.',
+      action: 'Prüfen Sie die Adresse der Seite oder erreichen Sie die Praxis auf anderem Weg.',
     },
     declined: {
       message: 'Die Praxis kann Ihr Gespräch gerade nicht annehmen.',

@@ -266,6 +266,14 @@ export class PorchlightButton extends LitElement {
     return this.#client?.presence?.status ?? 'unknown';
   }
 
+  /**
+   * Opens the camera and microphone check that comes before knocking, as a click on "Talk now"
+   * does. The visitor knocks from there.
+   */
+  showDeviceCheck(): void {
+    this.#openPrecheck(false);
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     // Changes of a set client while detached were not heard, so they fire no events now.
@@ -330,7 +338,8 @@ export class PorchlightButton extends LitElement {
   }
 
   #renderState(state: VisitorState): TemplateResult {
-    if (this.#precheck !== null && (state === 'ready' || state === 'ended' || state === 'error')) {
+    const busy = state === 'requesting-media' || state === 'waiting' || state === 'in-call';
+    if (this.#precheck !== null && !busy && state !== 'reconnecting') {
       return this.#renderPrecheck();
     }
     if (state === 'requesting-media') return this.#renderStatus(strings.button.requestingMedia);

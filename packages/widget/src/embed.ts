@@ -76,10 +76,10 @@ const handlers: PreviewHandlers = {
     preview.setLoading(true);
     start().then(
       () => {
-        // The upgraded element made its own client in connectedCallback. Starting the call on
-        // it is what the element's own "Talk now" click does.
+        // The upgraded element made its own client in connectedCallback. Opening its device
+        // check is what the element's own "Talk now" click does.
         const button = preview.host as PorchlightButton;
-        button.client?.startCall().catch(() => undefined);
+        button.showDeviceCheck();
       },
       () => preview.setLoading(false, true),
     );
