@@ -31,6 +31,12 @@ async function change(
   await element.updateComplete;
 }
 
+/** Sets an input's text the way typing does, with an `input` event. */
+function type(input: HTMLInputElement, text: string): void {
+  input.value = text;
+  input.dispatchEvent(new Event('input'));
+}
+
 const knocks = [
   { callId: 'a', name: 'Sam', receivedAt: Date.UTC(2025, 0, 2, 9, 30) },
   { callId: 'b', receivedAt: Date.UTC(2025, 0, 2, 9, 31) },
@@ -201,8 +207,8 @@ describe('porchlight-console', () => {
     const { element, fake } = await mountWithFake();
     await change(element, fake, { state: 'online', knocks });
     const replies = element.shadowRoot?.querySelectorAll<HTMLInputElement>('[part="reply"]');
-    replies![0]!.value = 'Five more minutes';
-    replies![1]!.value = 'Please book a session';
+    type(replies![0]!, 'Five more minutes');
+    type(replies![1]!, 'Please book a session');
     element.shadowRoot?.querySelectorAll<HTMLButtonElement>('[part="ask-to-wait"]')[0]?.click();
     element.shadowRoot?.querySelectorAll<HTMLButtonElement>('[part="decline"]')[1]?.click();
     expect(fake.calls).to.deep.equal([
@@ -244,5 +250,25 @@ describe('porchlight-console', () => {
     await change(element, fake, { state: 'in-call', call: new FakeCall().asCall() });
     await change(element, fake, { state: 'online' });
     expect(element.shadowRoot?.activeElement?.id).to.equal('console-status');
+  });
+
+  it('keeps a typed reply with its visitor', async () => {
+    const { element, fake } = await mountWithFake();
+    await change(element, fake, { state: 'online', knocks });
+    const replyFor = (callId: string) =>
+      element.shadowRoot?.querySelector<HTMLInputElement>(
+        `[data-call-id="${callId}"] [part="reply"]`,
+      );
+    type(replyFor('b')!, 'Please book a session');
+    await change(element, fake, { knocks: [knocks[1]!] });
+    expect(replyFor('b')?.value).to.equal('Please book a session');
+  });
+
+  it('keeps a typed status message across updates', async () => {
+    const { element, fake } = await mountWithFake();
+    await change(element, fake, { state: 'online', presence: { status: 'available' } });
+    getPart<HTMLInputElement>(element, 'presence-message').value = 'Back at';
+    await change(element, fake, { knocks });
+    expect(getPart<HTMLInputElement>(element, 'presence-message').value).to.equal('Back at');
   });
 });

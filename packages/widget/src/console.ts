@@ -199,6 +199,11 @@ export class PorchlightConsole extends LitElement {
   #copied = false;
   #knownKnocks = new Set<string>();
   #announcement = '';
+  /**
+   * Replies typed per waiting visitor. List items are reused by position, so each input takes
+   * its text from here and a reply stays with its visitor when another one leaves the list.
+   */
+  readonly #replies = new Map<string, string>();
   /** The page title before knocks changed it, or null while it is unchanged. */
   #originalTitle: string | null = null;
   #notifications: Notification[] = [];
@@ -435,7 +440,6 @@ export class PorchlightConsole extends LitElement {
             part="presence-message"
             type="text"
             maxlength="280"
-            .value=${this.#client?.presence.message ?? ''}
           />
         </label>
         ${available
@@ -516,7 +520,7 @@ export class PorchlightConsole extends LitElement {
           part="ask-to-wait"
           type="button"
           aria-label=${strings.console.askToWaitLabel(name)}
-          @click=${() => this.#client?.askToWait(knock.callId, this.#reply(replyId))}
+          @click=${() => this.#client?.askToWait(knock.callId, this.#reply(knock.callId))}
         >
           ${strings.console.askToWait}
         </button>
@@ -524,13 +528,22 @@ export class PorchlightConsole extends LitElement {
           part="decline"
           type="button"
           aria-label=${strings.console.declineLabel(name)}
-          @click=${() => this.#client?.decline(knock.callId, this.#reply(replyId))}
+          @click=${() => this.#client?.decline(knock.callId, this.#reply(knock.callId))}
         >
           ${strings.console.decline}
         </button>
         <label>
           ${strings.console.replyLabel(name)}
-          <input id=${replyId} part="reply" type="text" maxlength="280" />
+          <input
+            id=${replyId}
+            part="reply"
+            type="text"
+            maxlength="280"
+            .value=${this.#replies.get(knock.callId) ?? ''}
+            @input=${(event: Event) => {
+              this.#replies.set(knock.callId, (event.target as HTMLInputElement).value);
+            }}
+          />
         </label>
       </li>
     `;
@@ -606,6 +619,9 @@ export class PorchlightConsole extends LitElement {
       }
     }
     this.#knownKnocks = knocks;
+    for (const callId of this.#replies.keys()) {
+      if (!knocks.has(callId)) this.#replies.delete(callId);
+    }
     if (fresh.length > 0) this.#alert(fresh);
     this.#updateAttention(client.knocks);
     this.requestUpdate();
@@ -648,9 +664,8 @@ export class PorchlightConsole extends LitElement {
     document.title = `${strings.console.knockTitle(knocks.length)} · ${this.#originalTitle}`;
   }
 
-  #reply(id: string): string | undefined {
-    const input = this.shadowRoot?.querySelector<HTMLInputElement>(`[id="${id}"]`);
-    return input?.value.trim() || undefined;
+  #reply(callId: string): string | undefined {
+    return this.#replies.get(callId)?.trim() || undefined;
   }
 
   #presenceMessage(): string | undefined {
