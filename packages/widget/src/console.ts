@@ -627,7 +627,7 @@ export class PorchlightConsole extends LitElement {
     this.requestUpdate();
   }
 
-  /** Rings, notifies and announces new knocks, unless the therapist is in a call. */
+  /** Announces new knocks, and rings and notifies too unless the therapist is in a call. */
   #alert(fresh: Knock[]): void {
     const name = fresh[0]?.name || strings.console.visitor;
     this.#announcement = strings.console.knockAnnouncement(name);
