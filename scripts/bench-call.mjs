@@ -16,6 +16,7 @@ import {
   Diagnostics,
   launchBrowser,
   openPage,
+  readConsoleRoomId,
   requireWidgetBuild,
   startServers,
   waitUntil,
@@ -85,6 +86,7 @@ const results = { ringing: [], hostFrame: [], visitorFrame: [] };
 try {
   await diagnostics.explainFailure(async () => {
     const hostPage = await openPage(host, `${servers.baseUrl}/console/`, diagnostics);
+    const roomId = await readConsoleRoomId(hostPage);
     await clickWhenPresent(hostPage, 'porchlight-console >>> [part~="go-online"]');
     await hostPage.evaluate(() => {
       globalThis.__knockAt = null;
@@ -94,7 +96,11 @@ try {
     });
 
     for (let index = 0; index <= calls; index++) {
-      const visitorPage = await openPage(visitor, `${servers.baseUrl}/site/`, diagnostics);
+      const visitorPage = await openPage(
+        visitor,
+        `${servers.baseUrl}/site/?room=${roomId}`,
+        diagnostics,
+      );
       await visitorPage.waitForSelector('porchlight-button[presence="available"]', {
         timeout: 15_000,
       });

@@ -11,6 +11,7 @@ import {
   launchBrowser,
   openPage,
   readCallStats,
+  readConsoleRoomId,
   requireWidgetBuild,
   waitUntil,
 } from './_harness.mjs';
@@ -51,8 +52,9 @@ describe('relay restart', () => {
   it('clients reconnect and knock again', { timeout: TEST_TIMEOUT_MS }, () =>
     diagnostics.explainFailure(async () => {
       const hostPage = await openPage(host, `${web.url}/console/`, diagnostics);
+      const roomId = await readConsoleRoomId(hostPage);
       await clickWhenPresent(hostPage, 'porchlight-console >>> [part~="go-online"]');
-      const visitorPage = await openPage(visitor, `${web.url}/site/`, diagnostics);
+      const visitorPage = await openPage(visitor, `${web.url}/site/?room=${roomId}`, diagnostics);
       await visitorPage.waitForSelector('porchlight-button[presence="available"]');
       await clickWhenPresent(visitorPage, 'porchlight-button >>> [part~="talk-button"]');
       await clickWhenPresent(visitorPage, 'porchlight-button >>> [part~="join"]');
