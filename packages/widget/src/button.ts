@@ -677,6 +677,14 @@ export class PorchlightButton extends LitElement {
     this.#dismissed = true;
     this.#focusTarget = 'precheck';
     this.requestUpdate();
+    if (detectTransformApi() === null) {
+      // No call can be encrypted here, so the camera is not even asked for.
+      check.error = new PorchlightError(
+        'e2ee-unsupported',
+        'This browser cannot encrypt video calls end to end, so the call was not started',
+      );
+      return;
+    }
     requestCallMedia({ audioOnly }).then(
       (media) => {
         if (this.#precheck !== check) return stopStream(media);
