@@ -1,9 +1,10 @@
 // Gzip size budgets of the script-tag build in packages/widget/dist. Every visitor of a
-// therapist's site downloads the loader, so it stays small. The call chunk and the E2EE worker
-// load only for a call. The call chunk counts with every chunk it imports statically, read from
-// the esbuild metafile, so that splitting cannot hide bytes. The @noble/curves fallback, which
-// only browsers without WebCrypto X25519 or Ed25519 import, is reported on its own line. Each size
-// is one test diagnostic line.
+// therapist's site downloads the loader, so it stays small. The visitor's call chunk and the E2EE
+// worker load only for a call. The call chunk counts with every chunk it imports statically, read
+// from the esbuild metafile, so that splitting cannot hide bytes: that is what a visitor
+// downloads. The console chunk, which only the therapist's console page loads, and the
+// @noble/curves fallback, which only browsers without WebCrypto X25519 or Ed25519 import, are
+// reported on their own lines. Each size is one test diagnostic line.
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,8 +33,10 @@ function staticClosure(file) {
 }
 
 const callFiles = staticClosure('porchlight-call.js');
-/** Chunks the call chunk imports dynamically, less those it already loads statically. */
-const fallbackFiles = (meta.outputs['dist/porchlight-call.js']?.imports ?? [])
+const consoleFiles = staticClosure('porchlight-console.js');
+/** Chunks the call chunk's files import dynamically, less those it already loads statically. */
+const fallbackFiles = callFiles
+  .flatMap((file) => meta.outputs[`dist/${file}`]?.imports ?? [])
   .filter(({ kind }) => kind === 'dynamic-import')
   .flatMap(({ path }) => staticClosure(path.slice('dist/'.length)))
   .filter((file) => !callFiles.includes(file));
@@ -41,11 +44,10 @@ const fallbackFiles = (meta.outputs['dist/porchlight-call.js']?.imports ?? [])
 /** Files of one budget, chosen by name from dist/, and the budget in gzip bytes. */
 const budgets = [
   {
-    // 8.0 KiB once the device check, chat and console strings joined both language tables,
-    // which the loader carries whole.
+    // The loader carries only the strings of the button preview, not the full language tables.
     name: 'loader',
     match: (file) => file === 'porchlight.js',
-    maxBytes: 9 * KIB,
+    maxBytes: 8_000,
   },
   {
     name: 'call chunk',
@@ -53,6 +55,14 @@ const budgets = [
     // X25519 and Ed25519 run on WebCrypto and the `debug` logger is a no-op, which keeps
     // ML-KEM-768 (about 7 KiB gzip) within the product requirement of 60 KB.
     maxBytes: 60_000,
+  },
+  {
+    // The therapist's console page: the console, the host client and the stored identity, with
+    // the chunks it shares with the visitor's call chunk. It loads once per working session, so
+    // its budget is generous.
+    name: 'console chunk',
+    match: (file) => consoleFiles.includes(file),
+    maxBytes: 80 * KIB,
   },
   {
     name: '@noble/curves fallback',

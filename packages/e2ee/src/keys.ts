@@ -1,9 +1,8 @@
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
-import { hkdf } from '@noble/hashes/hkdf.js';
-import { sha256 } from '@noble/hashes/sha2.js';
 import { x25519 } from './_curves.js';
 import { assertBytes, concatBytes, describeType, equalBytesConstantTime } from './_bytes.js';
 import { verifyWithRoomId, type CallIdentity } from './identity.js';
+import { hkdfSha256, sha256Digest } from './_webcrypto-hkdf.js';
 import type { KeyEntry, MediaKind, TransformOperation } from './worker-protocol.js';
 
 /** End of the call that this side is on. */
@@ -156,7 +155,7 @@ export async function agreeAsHost(params: HostAgreementParams): Promise<HostAgre
   );
   // ml_kem768.encapsulate checks the key's modulus (FIPS 203 section 7.2) and throws on failure.
   const { cipherText, sharedSecret } = ml_kem768.encapsulate(params.mlkemEncapsulationKey);
-  const secrets = deriveSecrets('host', classical, sharedSecret, params, {
+  const secrets = await deriveSecrets('host', classical, sharedSecret, params, {
     visitorX25519: params.visitorX25519,
     hostX25519: own.publicKey,
     encapsulationKey: params.mlkemEncapsulationKey,
@@ -256,18 +255,18 @@ function signedTranscript(transcriptHash: Uint8Array): Uint8Array {
  * keys stay secret while either problem stays hard. Salt is SHA-256 of the transcript: the
  * length-prefixed (4-byte big-endian) domain label, protocol version, room id, both X25519 keys,
  * the ML-KEM key and ciphertext, and both DTLS fingerprint texts, in a fixed visitor-then-host
- * order. Each output uses its own HKDF-SHA256 info string.
+ * order. Each output uses its own HKDF-SHA256 info string. Hashing and HKDF run on WebCrypto.
  */
-function deriveSecrets(
+async function deriveSecrets(
   role: CallRole,
   classical: Uint8Array,
   postQuantum: Uint8Array,
   context: TranscriptContext,
   exchanged: ExchangedKeys,
-): CallSecrets {
+): Promise<CallSecrets> {
   const version = new Uint8Array(4);
   new DataView(version.buffer).setUint32(0, context.protocolVersion);
-  const transcriptHash = sha256(
+  const transcriptHash = await sha256Digest(
     lengthPrefixed([
       encoder.encode(DOMAIN_LABEL),
       version,
@@ -282,24 +281,24 @@ function deriveSecrets(
   );
   const ikm = concatBytes(classical, postQuantum);
   const expand = (label: string, length: number) =>
-    hkdf(sha256, ikm, transcriptHash, encoder.encode(`${DOMAIN_LABEL}/${label}`), length);
+    hkdfSha256(ikm, transcriptHash, encoder.encode(`${DOMAIN_LABEL}/${label}`), length);
 
   const outgoing: Direction = role === 'visitor' ? 'visitor-to-host' : 'host-to-visitor';
   const incoming: Direction = role === 'visitor' ? 'host-to-visitor' : 'visitor-to-host';
-  const entry = (operation: TransformOperation, direction: Direction, kind: MediaKind) => ({
+  const entry = async (operation: TransformOperation, direction: Direction, kind: MediaKind) => ({
     operation,
     kind,
     kid: CALL_KIDS[direction][kind],
-    baseKey: expand(`${direction}/${kind}`, BASE_KEY_LENGTH),
+    baseKey: await expand(`${direction}/${kind}`, BASE_KEY_LENGTH),
   });
-  const keys: KeyEntry[] = [
+  const keys: KeyEntry[] = await Promise.all([
     entry('encrypt', outgoing, 'audio'),
     entry('encrypt', outgoing, 'video'),
     entry('decrypt', incoming, 'audio'),
     entry('decrypt', incoming, 'video'),
-  ];
-  const chat = expand('chat', 32);
-  const sas = formatSas(expand('sas', 4));
+  ]);
+  const chat = await expand('chat', 32);
+  const sas = formatSas(await expand('sas', 4));
   ikm.fill(0);
   classical.fill(0);
   postQuantum.fill(0);

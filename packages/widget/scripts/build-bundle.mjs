@@ -53,7 +53,10 @@ const bundles = [
     // entries goes to porchlight-chunk-*.js files beside them.
     format: 'esm',
     splitting: true,
-    entryPoints: { 'porchlight-call': 'src/embed-call.ts' },
+    entryPoints: {
+      'porchlight-call': 'src/embed-call.ts',
+      'porchlight-console': 'src/embed-console.ts',
+    },
     outdir: 'dist',
     chunkNames: 'porchlight-chunk-[hash]',
     metafile: true,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { consoleLocales, englishConsole } from './_console-strings.js';
 import { locales, stringsForLanguage } from './_i18n.js';
 import { english } from './_strings.js';
 
@@ -16,12 +17,22 @@ function leaves(table: object, prefix = ''): Leaf[] {
   });
 }
 
-const englishLeaves = leaves(english);
-const translations = Object.entries(locales).filter(([language]) => language !== 'en');
+/** Each family of tables: the English source and every language's table by subtag. */
+const families: [string, object, Readonly<Record<string, object>>][] = [
+  ['locale tables', english, locales],
+  ['console locale tables', englishConsole, consoleLocales],
+];
 
-describe('locale tables', () => {
+for (const [family, source, tables] of families) describe(family, () => {
+  const englishLeaves = leaves(source);
+  const translations = Object.entries(tables).filter(([language]) => language !== 'en');
+
   it('ship at least one language besides English', () => {
     expect(translations.length).toBeGreaterThan(0);
+  });
+
+  it('ship the same languages in every family', () => {
+    expect(Object.keys(tables).sort()).toEqual(Object.keys(locales).sort());
   });
 
   for (const [language, table] of translations) {

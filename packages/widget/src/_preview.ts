@@ -1,6 +1,6 @@
 import { MAX_TEXT_LENGTH, PROTOCOL_VERSION, type PresenceStatus } from '@porchlight/protocol';
 import { baseCss } from './_base-css.js';
-import { stringsFor } from './_i18n.js';
+import { previewStringsFor } from './_preview-strings.js';
 import type { ButtonPresence } from './button.js';
 
 /**
@@ -102,7 +102,7 @@ export class ButtonPreview {
   /** Draws the button and status for the current presence, in the element's language. */
   render(loadFailed = false): void {
     if (this.#disposed) return;
-    const text = stringsFor(this.host);
+    const text = previewStringsFor(this.host);
     const status = this.#presence?.status;
     const room = this.host.getAttribute('room');
     const server = this.host.getAttribute('server');

@@ -8,6 +8,7 @@ import {
 } from '@porchlight/client';
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { ChangeController } from './_change-controller.js';
+import { consoleStrings, renderConsoleInLanguage } from './_console-strings.js';
 import { renderInLanguage } from './_i18n.js';
 import { resolveWorkerUrl } from './_config.js';
 import { loadOrCreateIdentity } from './_identity-store.js';
@@ -293,17 +294,17 @@ export class PorchlightConsole extends LitElement {
 
   /** Renders in the language of the nearest `lang` attribute, or English. */
   protected override update(changed: PropertyValues<this>): void {
-    renderInLanguage(this, () => super.update(changed));
+    renderInLanguage(this, () => renderConsoleInLanguage(this, () => super.update(changed)));
   }
 
   protected override render(): TemplateResult {
     const state = this.#client?.state ?? 'idle';
     if (this.#ownsClient || !this.#client) {
       const problem = this.#renderIdentityProblem();
-      if (problem) return html`<section aria-label=${strings.console.label}>${problem}</section>`;
+      if (problem) return html`<section aria-label=${consoleStrings.label}>${problem}</section>`;
     }
     return html`
-      <section aria-label=${strings.console.label}>
+      <section aria-label=${consoleStrings.label}>
         <div class="visually-hidden" part="announcer" role="status" aria-live="polite">
           ${this.#announcement}
         </div>
@@ -320,8 +321,8 @@ export class PorchlightConsole extends LitElement {
     if (this.#identityFailed) {
       return html`
         <div role="alert">
-          <p class="status" part="status">${strings.console.identityFailed}</p>
-          <p class="hint">${strings.console.identityFailedAction}</p>
+          <p class="status" part="status">${consoleStrings.identityFailed}</p>
+          <p class="hint">${consoleStrings.identityFailedAction}</p>
         </div>
       `;
     }
@@ -329,13 +330,13 @@ export class PorchlightConsole extends LitElement {
       return html`
         <div role="alert">
           <p class="status" part="status">
-            ${strings.console.roomMismatch(this.room ?? '', this.roomId ?? '')}
+            ${consoleStrings.roomMismatch(this.room ?? '', this.roomId ?? '')}
           </p>
         </div>
       `;
     }
     if (!this.identity && this.server) {
-      return html`<p class="status" part="status">${strings.console.loadingIdentity}</p>`;
+      return html`<p class="status" part="status">${consoleStrings.loadingIdentity}</p>`;
     }
     return null;
   }
@@ -347,16 +348,16 @@ export class PorchlightConsole extends LitElement {
     const demo = this.demoSite ? new URL(this.demoSite, document.baseURI) : null;
     demo?.searchParams.set('room', roomId);
     return html`
-      <h2 id="embed">${strings.console.embedHeading}</h2>
-      <p class="hint">${strings.console.embedHint}</p>
+      <h2 id="embed">${consoleStrings.embedHeading}</h2>
+      <p class="hint">${consoleStrings.embedHint}</p>
       <pre part="snippet" aria-labelledby="embed">${snippet}</pre>
       <div>
         <button part="copy" type="button" @click=${this.#handleCopyClick}>
-          ${this.#copied ? strings.console.copied : strings.console.copy}
+          ${this.#copied ? consoleStrings.copied : consoleStrings.copy}
         </button>
         ${demo
           ? html`<a part="demo-site" href=${demo.href} target="_blank" rel="noopener"
-              >${strings.console.openDemoSite}</a
+              >${consoleStrings.openDemoSite}</a
             >`
           : nothing}
       </div>
@@ -414,14 +415,14 @@ export class PorchlightConsole extends LitElement {
     }
 
     const presence = this.#client?.presence.status;
-    let text: string = strings.console.statusOffline;
-    if (state === 'connecting') text = strings.console.statusConnecting;
-    else if (state === 'reconnecting') text = strings.console.statusReconnecting;
-    else if (state === 'online' && presence === 'busy') text = strings.console.statusBusy;
+    let text: string = consoleStrings.statusOffline;
+    if (state === 'connecting') text = consoleStrings.statusConnecting;
+    else if (state === 'reconnecting') text = consoleStrings.statusReconnecting;
+    else if (state === 'online' && presence === 'busy') text = consoleStrings.statusBusy;
     else if (state === 'online' && presence === 'offline') {
-      text = strings.console.statusOfflineConnected;
-    } else if (state === 'online') text = strings.console.statusOnline;
-    else if (state === 'in-call') text = strings.console.statusInCall;
+      text = consoleStrings.statusOfflineConnected;
+    } else if (state === 'online') text = consoleStrings.statusOnline;
+    else if (state === 'in-call') text = consoleStrings.statusInCall;
     return html`
       <div role="status" aria-live="polite">
         <p class="status" part="status" id="console-status" tabindex="-1">${text}</p>
@@ -435,7 +436,7 @@ export class PorchlightConsole extends LitElement {
     return html`
       <div class="presence">
         <label>
-          ${strings.console.presenceMessageLabel}
+          ${consoleStrings.presenceMessageLabel}
           <input
             part="presence-message"
             type="text"
@@ -452,7 +453,7 @@ export class PorchlightConsole extends LitElement {
                 ?disabled=${!this.#client || state === 'connecting'}
                 @click=${this.#handleGoOnlineClick}
               >
-                ${strings.console.goOnline}
+                ${consoleStrings.goOnline}
               </button>
             `}
         <button
@@ -461,7 +462,7 @@ export class PorchlightConsole extends LitElement {
           ?disabled=${!this.#client || state === 'connecting'}
           @click=${() => this.#setPresence('busy')}
         >
-          ${strings.console.setBusy}
+          ${consoleStrings.setBusy}
         </button>
         <button
           part="set-offline-message"
@@ -469,12 +470,12 @@ export class PorchlightConsole extends LitElement {
           ?disabled=${!this.#client || state === 'connecting'}
           @click=${() => this.#setPresence('offline')}
         >
-          ${strings.console.setOfflineWithMessage}
+          ${consoleStrings.setOfflineWithMessage}
         </button>
         ${connected
           ? html`
               <button part="go-offline" type="button" @click=${this.#handleGoOfflineClick}>
-                ${strings.console.goOffline}
+                ${consoleStrings.goOffline}
               </button>
             `
           : nothing}
@@ -485,9 +486,9 @@ export class PorchlightConsole extends LitElement {
   #renderKnocks(state: HostState): TemplateResult {
     const knocks = this.#client?.knocks ?? [];
     return html`
-      <h2 id="waiting-room">${strings.console.waitingRoom}</h2>
+      <h2 id="waiting-room">${consoleStrings.waitingRoom}</h2>
       ${knocks.length === 0
-        ? html`<p class="hint">${strings.console.noKnocks}</p>`
+        ? html`<p class="hint">${consoleStrings.noKnocks}</p>`
         : html`
             <ul part="knocks" aria-labelledby="waiting-room">
               ${knocks.map((knock) => this.#renderKnock(knock, state === 'online'))}
@@ -497,43 +498,43 @@ export class PorchlightConsole extends LitElement {
   }
 
   #renderKnock(knock: Knock, canAdmit: boolean): TemplateResult {
-    const name = knock.name || strings.console.visitor;
+    const name = knock.name || consoleStrings.visitor;
     const receivedAt = new Date(knock.receivedAt);
     const replyId = `reply-${knock.callId}`;
     return html`
       <li part="knock" data-call-id=${knock.callId}>
         <span class="name">${name}</span>
         <time class="time" datetime=${receivedAt.toISOString()}>
-          ${strings.console.knockedAt(this.#timeFormat.format(receivedAt))}
+          ${consoleStrings.knockedAt(this.#timeFormat.format(receivedAt))}
         </time>
         <button
           class="primary"
           part="admit"
           type="button"
-          aria-label=${strings.console.admitLabel(name)}
+          aria-label=${consoleStrings.admitLabel(name)}
           ?disabled=${!canAdmit}
           @click=${() => this.#admit(knock.callId)}
         >
-          ${strings.console.admit}
+          ${consoleStrings.admit}
         </button>
         <button
           part="ask-to-wait"
           type="button"
-          aria-label=${strings.console.askToWaitLabel(name)}
+          aria-label=${consoleStrings.askToWaitLabel(name)}
           @click=${() => this.#client?.askToWait(knock.callId, this.#reply(knock.callId))}
         >
-          ${strings.console.askToWait}
+          ${consoleStrings.askToWait}
         </button>
         <button
           part="decline"
           type="button"
-          aria-label=${strings.console.declineLabel(name)}
+          aria-label=${consoleStrings.declineLabel(name)}
           @click=${() => this.#client?.decline(knock.callId, this.#reply(knock.callId))}
         >
-          ${strings.console.decline}
+          ${consoleStrings.decline}
         </button>
         <label>
-          ${strings.console.replyLabel(name)}
+          ${consoleStrings.replyLabel(name)}
           <input
             id=${replyId}
             part="reply"
@@ -629,14 +630,14 @@ export class PorchlightConsole extends LitElement {
 
   /** Announces new knocks, and rings and notifies too unless the therapist is in a call. */
   #alert(fresh: Knock[]): void {
-    const name = fresh[0]?.name || strings.console.visitor;
-    this.#announcement = strings.console.knockAnnouncement(name);
+    const name = fresh[0]?.name || consoleStrings.visitor;
+    this.#announcement = consoleStrings.knockAnnouncement(name);
     if (this.#client?.state === 'in-call') return;
     playKnockTone();
     if (typeof Notification === 'function' && Notification.permission === 'granted') {
       try {
-        const notification = new Notification(strings.console.notificationTitle, {
-          body: strings.console.notificationBody(name),
+        const notification = new Notification(consoleStrings.notificationTitle, {
+          body: consoleStrings.notificationBody(name),
           tag: 'porchlight-knock',
         });
         notification.addEventListener('click', () => {
@@ -661,7 +662,7 @@ export class PorchlightConsole extends LitElement {
       return;
     }
     this.#originalTitle ??= document.title;
-    document.title = `${strings.console.knockTitle(knocks.length)} · ${this.#originalTitle}`;
+    document.title = `${consoleStrings.knockTitle(knocks.length)} · ${this.#originalTitle}`;
   }
 
   #reply(callId: string): string | undefined {

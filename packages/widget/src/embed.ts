@@ -10,21 +10,24 @@
  * page first gets a light preview (`_preview.ts`) with the room's live presence. The call code
  * (`porchlight-call.js`, an ES module) is fetched with `<link rel="modulepreload">` when the
  * pointer or focus reaches a button or the browser is idle, and imported when the visitor
- * presses "Talk now". Pages with a `<porchlight-console>` or a bare `<porchlight-call-view>`
- * import it at once. Both the call chunk and the E2EE worker `porchlight-e2ee-worker.js` load
- * from the folder of this script.
+ * presses "Talk now". Pages with a bare `<porchlight-call-view>` import it at once. Pages with a
+ * `<porchlight-console>` import the console chunk `porchlight-console.js` at once instead, which
+ * visitors never download. The chunks and the E2EE worker `porchlight-e2ee-worker.js` load from
+ * the folder of this script.
  */
 import type { PorchlightButton } from './button.js';
 import { WORKER_FILE_NAME } from './_config.js';
 import { ButtonPreview, type PreviewHandlers } from './_preview.js';
 
-/** File name of the call chunk, which the build places beside the loader. */
+/** File name of the visitor's call chunk, which the build places beside the loader. */
 const CALL_CHUNK_FILE_NAME = 'porchlight-call.js';
+/** File name of the therapist's console chunk, which the build places beside the loader. */
+const CONSOLE_CHUNK_FILE_NAME = 'porchlight-console.js';
 
 /** Milliseconds to wait for idle time before prefetching anyway. */
 const IDLE_PREFETCH_TIMEOUT_MS = 5_000;
 
-/** The call chunk's exports, as `embed-call.ts` defines them. */
+/** The exports of each chunk, as `embed-call.ts` and `embed-console.ts` define them. */
 interface CallChunk {
   start(workerUrl: URL | null): void;
 }
@@ -35,9 +38,11 @@ const script = document.currentScript instanceof HTMLScriptElement ? document.cu
 const assetBase = script?.src || document.baseURI;
 const workerUrl = script?.src ? new URL(WORKER_FILE_NAME, script.src) : null;
 const chunkUrl = new URL(CALL_CHUNK_FILE_NAME, assetBase);
+const consoleChunkUrl = new URL(CONSOLE_CHUNK_FILE_NAME, assetBase);
 
 const previews = new Map<Element, ButtonPreview>();
 let chunk: Promise<CallChunk> | null = null;
+let consoleChunk: Promise<CallChunk> | null = null;
 let started = false;
 let prefetched = false;
 
@@ -60,12 +65,26 @@ function loadChunk(): Promise<CallChunk> {
   return chunk;
 }
 
+/** Imports the console chunk once and defines its elements. A failed import is retried later. */
+function startConsole(): void {
+  consoleChunk ??= (import(consoleChunkUrl.href) as Promise<CallChunk>).then(
+    (module) => {
+      module.start(workerUrl);
+      return module;
+    },
+    (error: unknown) => {
+      consoleChunk = null;
+      throw error;
+    },
+  );
+  consoleChunk.catch(() => undefined);
+}
+
 /** Imports the call chunk, hands every preview's shadow root over and defines the elements. */
 async function start(): Promise<void> {
   const module = await loadChunk();
   if (started) return;
   started = true;
-  observer.disconnect();
   for (const preview of previews.values()) preview.dispose();
   previews.clear();
   module.start(workerUrl);
@@ -93,8 +112,10 @@ const handlers: PreviewHandlers = {
 
 /** Gives every not yet upgraded `<porchlight-button>` under `root` a preview. */
 function scan(root: ParentNode): void {
+  if (started && consoleChunk) return;
+  if (!consoleChunk && root.querySelector('porchlight-console')) startConsole();
   if (started) return;
-  if (root.querySelector('porchlight-console, porchlight-call-view')) {
+  if (root.querySelector('porchlight-call-view')) {
     void start().catch(() => undefined);
     return;
   }
@@ -131,7 +152,8 @@ function boot(): void {
   const room = script?.dataset['room'];
   if (room) mountFloatingButton(room);
   scan(document);
-  if (started) return;
+  // The observer stays on after the call chunk loads, because a console added later still needs
+  // its own chunk.
   observer.observe(document.documentElement, { childList: true, subtree: true });
 
   if ('requestIdleCallback' in window) {

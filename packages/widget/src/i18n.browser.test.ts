@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import './define.js';
 import { languageOf } from './_i18n.js';
+import { germanConsole } from './_console-strings.js';
 import { german } from './_locales.js';
 import { english } from './_strings.js';
 import { getPart, mount } from './_test-helpers.js';
@@ -38,7 +39,7 @@ describe('element language', () => {
   it('follows the document lang', async () => {
     document.documentElement.lang = 'de-AT';
     const console = await mount(document.createElement('porchlight-console'));
-    expect(getPart(console, 'go-online').textContent?.trim()).to.equal(german.console.goOnline);
+    expect(getPart(console, 'go-online').textContent?.trim()).to.equal(germanConsole.goOnline);
   });
 
   it('falls back to English for other languages', async () => {
