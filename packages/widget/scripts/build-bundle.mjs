@@ -1,13 +1,16 @@
 // Builds the script-tag files into dist/ after the ESM build, then prints the raw and gzip size of
 // each:
 // - `porchlight.js`, the classic-script loader (src/embed.ts): presence preview, no Lit;
-// - `porchlight-call.js`, the call code as an ES module (src/embed-call.ts) with lit, the client
-//   and simple-peer inside, which the loader imports from its own folder;
+// - `porchlight-call.js`, the visitor's call code as an ES module (src/embed-call.ts) with lit,
+//   the client and simple-peer inside, which the loader imports from its own folder;
+// - `porchlight-console.js`, the therapist's console as an ES module (src/embed-console.ts),
+//   which the loader imports only for a page with a `<porchlight-console>`;
 // - `porchlight-e2ee-worker.js`, the E2EE worker (an IIFE), which every build loads from its own
 //   folder by default.
 // Tests import `workerBundle` to inspect what goes into the worker, so the builds run only when
 // this file is the script Node was started with.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -37,6 +40,38 @@ export const workerBundle = {
   outfile: 'dist/porchlight-e2ee-worker.js',
 };
 
+/** The client's entry module, which re-exports the host client for the console. */
+const clientIndex = fileURLToPath(new URL('../../client/src/index.ts', import.meta.url));
+const hostExport = "export { HostClient } from './host.js';";
+
+/**
+ * esbuild places a module in a shared chunk when more than one entry reaches its file, even when
+ * one of them uses none of its code. Every element imports `@porchlight/client`, whose index
+ * re-exports the host client, so the host client would land in the visitor's chunks. This plugin
+ * gives every module but the console the client's index without that one re-export.
+ */
+const visitorClientPlugin = {
+  name: 'porchlight-visitor-client',
+  setup(build) {
+    build.onResolve({ filter: /^@porchlight\/client$/ }, (args) =>
+      args.importer.endsWith('/src/console.ts')
+        ? { path: clientIndex }
+        : { path: clientIndex, namespace: 'porchlight-visitor-client' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'porchlight-visitor-client' }, () => {
+      const source = readFileSync(clientIndex, 'utf8');
+      if (!source.includes(hostExport)) {
+        throw new Error(`The host client re-export was not found in ${clientIndex}`);
+      }
+      return {
+        contents: source.replace(hostExport, ''),
+        loader: 'ts',
+        resolveDir: dirname(clientIndex),
+      };
+    });
+  },
+};
+
 const bundles = [
   {
     ...common,
@@ -59,6 +94,11 @@ const bundles = [
     },
     outdir: 'dist',
     chunkNames: 'porchlight-chunk-[hash]',
+    // The licence notices of the bundled libraries go to a porchlight-chunk-*.js.LEGAL.txt file
+    // beside each chunk, linked from a comment in it, so that they ship without every visitor
+    // downloading them.
+    legalComments: 'linked',
+    plugins: [visitorClientPlugin],
     metafile: true,
   },
   workerBundle,
