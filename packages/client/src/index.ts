@@ -9,4 +9,4 @@ export { detectTransformApi, type TransformApi } from './transforms.js';
 export { SignalingConnection, SignalingMessageEvent } from './signaling.js';
 export * from './types.js';
 export type { E2eeStats, TransformCounters } from '@porchlight/e2ee';
-export { isRoomId, roomIdFromPublicKey } from '@porchlight/e2ee';
+export { isRoomId, publicKeyFromRoomId, roomIdFromPublicKey } from '@porchlight/e2ee';

@@ -11,7 +11,7 @@ import { ChangeController } from './_change-controller.js';
 import { consoleStrings, renderConsoleInLanguage } from './_console-strings.js';
 import { renderInLanguage } from './_i18n.js';
 import { resolveWorkerUrl } from './_config.js';
-import { loadOrCreateIdentity } from './_identity-store.js';
+import { loadIdentity, type IdentityRecord } from './_identity-store.js';
 import { playKnockTone } from './_ring.js';
 import { strings } from './_strings.js';
 import { baseStyles } from './_styles.js';
@@ -20,15 +20,17 @@ import {
   PorchlightCallStartEvent,
   PorchlightKnockEvent,
 } from './events.js';
+import type { PorchlightIdentityChangeEvent } from './identity-key.js';
 
 /** Value of the reflected `status` attribute. */
 export type ConsoleStatus = 'offline' | 'online' | 'in-call';
 
 /**
  * The therapist's console: go online or offline, see who is waiting, admit or decline them, and
- * hold the call. On first use it creates the therapist's Ed25519 identity and keeps it in this
- * browser profile. The room id is its public key, and the console shows the embed snippet that
- * carries it.
+ * hold the call. On first use it asks for a backup passphrase, then creates the therapist's
+ * Ed25519 identity and keeps it in this browser profile with its encrypted backup. The room id
+ * is its public key, and the console shows the embed snippet that carries it. The
+ * `<porchlight-identity-key>` panel inside downloads the backup and restores a key from one.
  *
  * @tag porchlight-console
  *
@@ -197,6 +199,10 @@ export class PorchlightConsole extends LitElement {
   #clientKey: string | null = null;
   #lastState: HostState | null = null;
   #identityFailed = false;
+  /** The stored identity and its backup; null until loaded, or when none is stored. */
+  #identityRecord: IdentityRecord | null = null;
+  /** Whether loading found no stored identity, so the console asks to create or restore one. */
+  #identityMissing = false;
   #copied = false;
   #knownKnocks = new Set<string>();
   #announcement = '';
@@ -312,7 +318,7 @@ export class PorchlightConsole extends LitElement {
         ${state === 'in-call'
           ? html`<porchlight-call-view .call=${this.call}></porchlight-call-view>`
           : nothing}
-        ${this.#renderKnocks(state)} ${this.#renderEmbed()}
+        ${this.#renderKnocks(state)} ${this.#renderEmbed()} ${this.#renderIdentityKey()}
       </section>
     `;
   }
@@ -335,6 +341,7 @@ export class PorchlightConsole extends LitElement {
         </div>
       `;
     }
+    if (!this.identity && this.server && this.#identityMissing) return this.#renderKeyPanel(null);
     if (!this.identity && this.server) {
       return html`<p class="status" part="status">${consoleStrings.loadingIdentity}</p>`;
     }
@@ -389,11 +396,45 @@ export class PorchlightConsole extends LitElement {
     );
   }
 
+  /**
+   * Renders the key panel while the identity is the stored one, or while none is stored. An
+   * identity set from outside has no stored backup, so it gets no panel.
+   */
+  #renderIdentityKey(): TemplateResult | typeof nothing {
+    const record = this.#identityRecord;
+    const stored = record !== null && record.identity === this.identity;
+    if (stored) return this.#renderKeyPanel(record);
+    if (this.#identityMissing && !this.identity) return this.#renderKeyPanel(null);
+    return nothing;
+  }
+
+  #renderKeyPanel(record: IdentityRecord | null): TemplateResult {
+    return html`
+      <porchlight-identity-key
+        .record=${record}
+        @porchlight-identity-change=${this.#handleIdentityChange}
+      ></porchlight-identity-key>
+    `;
+  }
+
+  /** Switches to an identity the key panel created or restored, and so to its room. */
+  #handleIdentityChange(event: PorchlightIdentityChangeEvent): void {
+    this.#identityRecord = event.record;
+    this.#identityMissing = false;
+    this.identity = event.record.identity;
+  }
+
   #loadIdentity(): void {
     if (this.identity || this.#identityFailed) return;
-    loadOrCreateIdentity().then(
-      (identity) => {
-        this.identity ??= identity;
+    loadIdentity().then(
+      (record) => {
+        if (record) {
+          this.#identityRecord = record;
+          this.identity ??= record.identity;
+        } else {
+          this.#identityMissing = true;
+        }
+        this.requestUpdate();
       },
       () => {
         this.#identityFailed = true;

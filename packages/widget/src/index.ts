@@ -5,6 +5,7 @@
 export { PorchlightButton, type ButtonPresence } from './button.js';
 export { PorchlightCallView } from './call-view.js';
 export { PorchlightConsole, type ConsoleStatus } from './console.js';
+export { PorchlightIdentityChangeEvent, PorchlightIdentityKey } from './identity-key.js';
 export { setDefaultWorkerUrl } from './_config.js';
 export {
   PorchlightCallEndEvent,
