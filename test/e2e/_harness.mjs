@@ -225,12 +225,33 @@ export async function openPage(browser, url, diagnostics, testHooks, prepare, { 
   return page;
 }
 
-/** Waits for the console in `page` to load its identity and returns the room id it derived. */
+/** Backup passphrase the harness types when a fresh console asks for one to create its key. */
+export const CONSOLE_PASSPHRASE = 'end-to-end test passphrase';
+
+/**
+ * Waits for the console in `page` to load its identity and returns the room id it derived. A
+ * fresh profile holds no key, so the console first asks for a backup passphrase: the harness
+ * fills in {@link CONSOLE_PASSPHRASE} and submits the form once.
+ */
 export async function readConsoleRoomId(page) {
   return waitUntil(
-    () => page.evaluate(() => document.querySelector('porchlight-console')?.roomId ?? null),
+    () =>
+      page.evaluate((passphrase) => {
+        const element = document.querySelector('porchlight-console');
+        if (!element) return null;
+        if (element.roomId) return element.roomId;
+        const panel = element.shadowRoot?.querySelector('porchlight-identity-key');
+        const form = panel?.shadowRoot?.querySelector('form[part="create"]');
+        if (form && form.dataset.submitted === undefined) {
+          form.dataset.submitted = '';
+          form.querySelector('input[name="passphrase"]').value = passphrase;
+          form.querySelector('input[name="repeat"]').value = passphrase;
+          form.requestSubmit();
+        }
+        return null;
+      }, CONSOLE_PASSPHRASE),
     (roomId) => typeof roomId === 'string',
-    { description: 'the console to load its identity (roomId)' },
+    { description: 'the console to create or load its identity (roomId)' },
   );
 }
 

@@ -59,10 +59,11 @@ function readIceRoute(page, tag) {
 async function knockAndAdmit({ servers, host, visitor, diagnostics }) {
   const hooks = { forceRelay: true };
   const hostPage = await openPage(host, `${servers.baseUrl}/console/`, diagnostics, hooks);
+  // A fresh console creates its key only after the harness types a backup passphrase.
+  const roomId = await readConsoleRoomId(hostPage);
   await diagnostics.step('host clicks go-online', () =>
     clickWhenPresent(hostPage, `${HOST_TAG} >>> [part~="go-online"]`),
   );
-  const roomId = await readConsoleRoomId(hostPage);
   const siteUrl = `${servers.baseUrl}/site/?room=${roomId}`;
   const visitorPage = await openPage(visitor, siteUrl, diagnostics, hooks);
   await diagnostics.step('visitor button shows presence="available"', () =>

@@ -1,14 +1,12 @@
 import { PorchlightButton } from './button.js';
 import { PorchlightCallView } from './call-view.js';
 import { PorchlightConsole } from './console.js';
-import { PorchlightIdentityKey } from './identity-key.js';
 
 /** Tag names and the classes registered under them. */
 const elements = {
   'porchlight-call-view': PorchlightCallView,
   'porchlight-button': PorchlightButton,
   'porchlight-console': PorchlightConsole,
-  'porchlight-identity-key': PorchlightIdentityKey,
 } as const;
 
 /**
@@ -26,6 +24,5 @@ declare global {
     'porchlight-call-view': PorchlightCallView;
     'porchlight-button': PorchlightButton;
     'porchlight-console': PorchlightConsole;
-    'porchlight-identity-key': PorchlightIdentityKey;
   }
 }

@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { PorchlightConsole } from './console.js';
 import './define.js';
 import { PorchlightKnockEvent } from './events.js';
+import { createIdentity, loadIdentity } from './_identity-store.js';
 import {
   FakeCall,
   FakeHostClient,
@@ -132,6 +133,12 @@ describe('porchlight-console', () => {
 
   describe('identity', () => {
     const server = 'ws://127.0.0.1:9';
+
+    // A fresh profile asks for a backup passphrase first (see identity-key.browser.test.ts), so
+    // these tests start from a stored key.
+    before(async () => {
+      if (!(await loadIdentity())) await createIdentity('console test passphrase');
+    });
 
     async function mountOwned(attributes: Record<string, string>): Promise<PorchlightConsole> {
       const element = document.createElement('porchlight-console');

@@ -11,7 +11,7 @@ import { ChangeController } from './_change-controller.js';
 import { consoleStrings, renderConsoleInLanguage } from './_console-strings.js';
 import { renderInLanguage } from './_i18n.js';
 import { resolveWorkerUrl } from './_config.js';
-import { loadIdentity, type IdentityRecord } from './_identity-store.js';
+import type { IdentityRecord } from './_identity-store.js';
 import { playKnockTone } from './_ring.js';
 import { strings } from './_strings.js';
 import { baseStyles } from './_styles.js';
@@ -426,21 +426,28 @@ export class PorchlightConsole extends LitElement {
 
   #loadIdentity(): void {
     if (this.identity || this.#identityFailed) return;
-    loadIdentity().then(
-      (record) => {
-        if (record) {
-          this.#identityRecord = record;
-          this.identity ??= record.identity;
-        } else {
-          this.#identityMissing = true;
-        }
-        this.requestUpdate();
-      },
-      () => {
-        this.#identityFailed = true;
-        this.requestUpdate();
-      },
-    );
+    // Loaded on demand: the call chunk that visitors download carries the console too, and
+    // visitors never need the key store, its backup code or the key panel.
+    Promise.all([import('./_identity-store.js'), import('./identity-key.js')])
+      .then(([store, panel]) => {
+        panel.defineIdentityKey();
+        return store.loadIdentity();
+      })
+      .then(
+        (record) => {
+          if (record) {
+            this.#identityRecord = record;
+            this.identity ??= record.identity;
+          } else {
+            this.#identityMissing = true;
+          }
+          this.requestUpdate();
+        },
+        () => {
+          this.#identityFailed = true;
+          this.requestUpdate();
+        },
+      );
   }
 
   #renderStatus(state: HostState): TemplateResult {

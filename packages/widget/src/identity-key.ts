@@ -22,6 +22,22 @@ export class PorchlightIdentityChangeEvent extends Event {
   }
 }
 
+/**
+ * Registers `<porchlight-identity-key>` unless the tag is taken. The console calls this when it
+ * loads this module, which it does only on demand, so visitors' pages never download it.
+ */
+export function defineIdentityKey(registry: CustomElementRegistry = customElements): void {
+  if (!registry.get('porchlight-identity-key')) {
+    registry.define('porchlight-identity-key', PorchlightIdentityKey);
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'porchlight-identity-key': PorchlightIdentityKey;
+  }
+}
+
 /** How long a download's Blob URL stays valid, in milliseconds. */
 const DOWNLOAD_URL_LIFETIME_MS = 60_000;
 
