@@ -184,8 +184,8 @@ export class PorchlightConsole extends LitElement {
   /** URL of a demo page that takes the room id as `?room=`, or null. */
   declare demoSite: string | null;
   /**
-   * The therapist's identity. Loaded from (or created in) IndexedDB when the element connects
-   * and none was set; set it to use a key kept elsewhere.
+   * The therapist's identity. Loaded from IndexedDB when the element connects and none was set,
+   * or created or restored in the key panel. Set it to use a key kept elsewhere.
    */
   declare identity: CallIdentity | null;
   /** WebSocket URL of the relay. */

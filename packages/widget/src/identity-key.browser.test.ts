@@ -133,6 +133,19 @@ describe('porchlight-identity-key in the console', () => {
     expect(await readStoredRecord()).to.equal(undefined);
   });
 
+  it('renders in German', async () => {
+    const wrapper = document.createElement('div');
+    wrapper.lang = 'de';
+    const element = document.createElement('porchlight-console');
+    element.setAttribute('server', server);
+    wrapper.append(element);
+    document.body.append(wrapper);
+    const panel = await panelOf(element);
+    await panel.updateComplete;
+    expect(shadowText(panel)).to.contain('Ihren Schlüssel erstellen');
+    expect(shadowText(panel)).to.contain('Aus Sicherung wiederherstellen');
+  });
+
   it('rejects passphrases that differ', async () => {
     const element = await mountConsole();
     const panel = await panelOf(element);
