@@ -35,10 +35,13 @@ function staticClosure(file) {
 const callFiles = staticClosure('porchlight-call.js');
 const consoleFiles = staticClosure('porchlight-console.js');
 
-/** Returns whether the output `file` of dist/ bundles the console's key store or key panel. */
+/** Returns whether `file` or a chunk it loads bundles the console's key store or key panel. */
 function isKeyPanelEntry(file) {
-  const inputs = Object.keys(meta.outputs[`dist/${file}`]?.inputs ?? {});
-  return inputs.some((input) => /widget\/src\/(identity-key|_identity-store)\.ts$/.test(input));
+  return staticClosure(file).some((loaded) =>
+    Object.keys(meta.outputs[`dist/${loaded}`]?.inputs ?? {}).some((input) =>
+      /(^|\/)src\/(identity-key|_identity-store)\.ts$/.test(input),
+    ),
+  );
 }
 
 /**

@@ -87,61 +87,6 @@ export const german: Strings = {
         'oder treten Sie nur mit Ton bei.',
     },
   },
-  identityKey: {
-    heading: 'Ihr Schlüssel',
-    warning:
-      'Ihre Raum-ID ist Ihr Schlüssel. Verliert dieser Browser den Schlüssel (neuer Computer, ' +
-      'gelöschte Websitedaten) und haben Sie keine Sicherung, erhalten Sie eine neue Raum-ID. ' +
-      'Dann müssen Sie den Code auf jeder Seite Ihrer Website ersetzen.',
-    createHeading: 'Ihren Schlüssel erstellen',
-    createIntro:
-      'Wählen Sie eine Passphrase, mit der die Sicherung Ihres Schlüssels verschlüsselt wird. ' +
-      'Sie brauchen sie nur, um den Schlüssel auf einem anderen Computer oder nach dem Löschen ' +
-      'der Browserdaten wiederherzustellen. Bewahren Sie sie sicher auf, etwa in einem ' +
-      'Passwort-Manager.',
-    passphrase: 'Passphrase',
-    repeatPassphrase: 'Passphrase wiederholen',
-    passphraseHint: (length: number): string => `Mindestens ${length} Zeichen.`,
-    passphraseTooShort: (length: number): string =>
-      `Die Passphrase ist zu kurz. Bitte verwenden Sie mindestens ${length} Zeichen.`,
-    passphraseMismatch:
-      'Die beiden Passphrasen stimmen nicht überein. Bitte geben Sie sie noch einmal ein.',
-    create: 'Schlüssel erstellen',
-    creating: 'Ihr Schlüssel wird erstellt…',
-    downloadBackup: 'Sicherung herunterladen',
-    backupHint:
-      'Die Datei ist mit Ihrer Passphrase verschlüsselt. Bewahren Sie eine Kopie an einem ' +
-      'anderen Ort als diesem Computer auf.',
-    noBackup:
-      'Dieser Schlüssel wurde erstellt, bevor es Sicherungen gab, und kann daher nicht ' +
-      'gesichert werden.',
-    noBackupAction:
-      'Sie können einen neuen Schlüssel erstellen, der sich sichern lässt. Damit erhalten Sie ' +
-      'eine neue Raum-ID und müssen den Code auf jeder Seite Ihrer Website ersetzen.',
-    createNew: 'Neuen Schlüssel erstellen',
-    restoreHeading: 'Aus Sicherung wiederherstellen',
-    restoreHint:
-      'Wählen Sie eine Sicherungsdatei und geben Sie ihre Passphrase ein. Der Schlüssel aus ' +
-      'der Datei ersetzt den Schlüssel in diesem Browser.',
-    backupFile: 'Sicherungsdatei',
-    restore: 'Wiederherstellen',
-    restoring: 'Ihr Schlüssel wird wiederhergestellt…',
-    restored: (room: string): string => `Der Schlüssel des Raums ${room} ist wiederhergestellt.`,
-    noFile: 'Bitte wählen Sie zuerst eine Sicherungsdatei.',
-    decryptFailed:
-      'Die Passphrase ist falsch oder die Sicherungsdatei ist beschädigt. Es wurde nichts ' +
-      'geändert.',
-    invalidFile:
-      'Dies ist keine Porchlight-Sicherungsdatei oder sie ist beschädigt. Es wurde nichts ' +
-      'geändert.',
-    unsupportedVersion:
-      'Diese Sicherungsdatei stammt aus einer neueren Version von Porchlight. Aktualisieren ' +
-      'Sie diese Seite und versuchen Sie es noch einmal. Es wurde nichts geändert.',
-    keyMismatch:
-      'Der Schlüssel in dieser Sicherung gehört nicht zu dem Raum, den sie nennt. Die Datei ' +
-      'ist also beschädigt. Es wurde nichts geändert.',
-    storeFailed: 'Dieser Browser konnte Ihren Schlüssel nicht speichern. Es wurde nichts geändert.',
-  },
   call: {
     label: 'Videogespräch',
     connecting: 'Sichere Verbindung wird aufgebaut…',

@@ -80,53 +80,6 @@ export const english = {
       other: 'Connect a camera or headset, then press Try again, or join with audio only.',
     },
   },
-  identityKey: {
-    heading: 'Your identity key',
-    warning:
-      'Your room id is your identity key. If this browser loses the key (a new computer, ' +
-      'cleared site data) and you have no backup, you get a new room id, and the snippet on ' +
-      'every page of your website must be replaced.',
-    createHeading: 'Create your identity key',
-    createIntro:
-      'Choose a passphrase to encrypt the backup of your key. You need it only to restore the ' +
-      'key on another computer or after clearing this browser. Keep it in a safe place, such as ' +
-      'a password manager.',
-    passphrase: 'Passphrase',
-    repeatPassphrase: 'Repeat passphrase',
-    passphraseHint: (length: number): string => `At least ${length} characters.`,
-    passphraseTooShort: (length: number): string =>
-      `The passphrase is too short. Please use at least ${length} characters.`,
-    passphraseMismatch: 'The two passphrases are not the same. Please type them again.',
-    create: 'Create key',
-    creating: 'Creating your key…',
-    downloadBackup: 'Download backup',
-    backupHint:
-      'The file is encrypted with your passphrase. Keep a copy somewhere other than this ' +
-      'computer.',
-    noBackup: 'This key was created before backups existed, so it cannot be backed up.',
-    noBackupAction:
-      'You can create a new key that can be backed up. This gives you a new room id, so you ' +
-      'must then replace the snippet on every page of your website.',
-    createNew: 'Create a new key',
-    restoreHeading: 'Restore from backup',
-    restoreHint:
-      'Choose a backup file and enter its passphrase. The key in the file replaces the key in ' +
-      'this browser.',
-    backupFile: 'Backup file',
-    restore: 'Restore',
-    restoring: 'Restoring your key…',
-    restored: (room: string): string => `Restored the key of room ${room}.`,
-    noFile: 'Please choose a backup file first.',
-    decryptFailed: 'The passphrase is wrong, or the backup file is damaged. Nothing was changed.',
-    invalidFile: 'This is not a Porchlight backup file, or it is damaged. Nothing was changed.',
-    unsupportedVersion:
-      'This backup file comes from a newer version of Porchlight. Update this page, then try ' +
-      'again. Nothing was changed.',
-    keyMismatch:
-      'The key in this backup does not belong to the room it names, so the file is damaged. ' +
-      'Nothing was changed.',
-    storeFailed: 'This browser could not save your key. Nothing was changed.',
-  },
   call: {
     label: 'Video call',
     connecting: 'Connecting securely…',

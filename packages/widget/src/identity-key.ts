@@ -7,8 +7,7 @@ import {
   type IdentityBackup,
 } from './_identity-backup.js';
 import { createIdentity, restoreIdentity, type IdentityRecord } from './_identity-store.js';
-import { renderInLanguage } from './_i18n.js';
-import { strings } from './_strings.js';
+import { identityKeyEnglish, identityKeyStringsFor } from './_identity-key-strings.js';
 import { baseStyles } from './_styles.js';
 
 /** Fired when the element created or restored an identity and stored it. */
@@ -123,17 +122,21 @@ export class PorchlightIdentityKey extends LitElement {
     this.record = null;
   }
 
+  /** Texts in the language of the nearest `lang` attribute, or English; set at each update. */
+  #text = identityKeyEnglish;
+
   /** Renders in the language of the nearest `lang` attribute, or English. */
   protected override update(changed: PropertyValues<this>): void {
-    renderInLanguage(this, () => super.update(changed));
+    this.#text = identityKeyStringsFor(this);
+    super.update(changed);
   }
 
   protected override render(): TemplateResult {
     const record = this.record;
     return html`
       <section>
-        <h2>${record ? strings.identityKey.heading : strings.identityKey.createHeading}</h2>
-        <p class="warning" part="warning">${strings.identityKey.warning}</p>
+        <h2>${record ? this.#text.heading : this.#text.createHeading}</h2>
+        <p class="warning" part="warning">${this.#text.warning}</p>
         ${record === null ? this.#renderCreate(false) : nothing}
         ${record?.backup ? this.#renderDownload() : nothing}
         ${record && !record.backup ? this.#renderNoBackup() : nothing} ${this.#renderMessage()}
@@ -145,9 +148,9 @@ export class PorchlightIdentityKey extends LitElement {
   #renderCreate(replace: boolean): TemplateResult {
     return html`
       <form part="create" @submit=${(event: SubmitEvent) => this.#handleCreate(event, replace)}>
-        ${replace ? nothing : html`<p class="hint">${strings.identityKey.createIntro}</p>`}
+        ${replace ? nothing : html`<p class="hint">${this.#text.createIntro}</p>`}
         <label>
-          ${strings.identityKey.passphrase}
+          ${this.#text.passphrase}
           <input
             name="passphrase"
             type="password"
@@ -155,15 +158,15 @@ export class PorchlightIdentityKey extends LitElement {
             required
             minlength=${MIN_PASSPHRASE_LENGTH}
           />
-          <span class="hint">${strings.identityKey.passphraseHint(MIN_PASSPHRASE_LENGTH)}</span>
+          <span class="hint">${this.#text.passphraseHint(MIN_PASSPHRASE_LENGTH)}</span>
         </label>
         <label>
-          ${strings.identityKey.repeatPassphrase}
+          ${this.#text.repeatPassphrase}
           <input name="repeat" type="password" autocomplete="new-password" required />
         </label>
         <div>
           <button class="primary" type="submit" ?disabled=${this.#busy}>
-            ${replace ? strings.identityKey.createNew : strings.identityKey.create}
+            ${replace ? this.#text.createNew : this.#text.create}
           </button>
         </div>
       </form>
@@ -172,10 +175,10 @@ export class PorchlightIdentityKey extends LitElement {
 
   #renderDownload(): TemplateResult {
     return html`
-      <p class="hint">${strings.identityKey.backupHint}</p>
+      <p class="hint">${this.#text.backupHint}</p>
       <div>
         <button part="download" type="button" @click=${this.#handleDownloadClick}>
-          ${strings.identityKey.downloadBackup}
+          ${this.#text.downloadBackup}
         </button>
       </div>
     `;
@@ -183,8 +186,8 @@ export class PorchlightIdentityKey extends LitElement {
 
   #renderNoBackup(): TemplateResult {
     return html`
-      <p class="status">${strings.identityKey.noBackup}</p>
-      <p class="hint">${strings.identityKey.noBackupAction}</p>
+      <p class="status">${this.#text.noBackup}</p>
+      <p class="hint">${this.#text.noBackupAction}</p>
       ${this.#renderCreate(true)}
     `;
   }
@@ -193,10 +196,10 @@ export class PorchlightIdentityKey extends LitElement {
     const room = this.#chosenBackup?.room;
     return html`
       <form part="restore" @submit=${this.#handleRestore}>
-        <h3>${strings.identityKey.restoreHeading}</h3>
-        <p class="hint">${strings.identityKey.restoreHint}</p>
+        <h3>${this.#text.restoreHeading}</h3>
+        <p class="hint">${this.#text.restoreHint}</p>
         <label>
-          ${strings.identityKey.backupFile}
+          ${this.#text.backupFile}
           <input
             name="file"
             type="file"
@@ -206,11 +209,11 @@ export class PorchlightIdentityKey extends LitElement {
         </label>
         ${room ? html`<p class="hint"><code>${room}</code></p>` : nothing}
         <label>
-          ${strings.identityKey.passphrase}
+          ${this.#text.passphrase}
           <input name="passphrase" type="password" autocomplete="current-password" required />
         </label>
         <div>
-          <button type="submit" ?disabled=${this.#busy}>${strings.identityKey.restore}</button>
+          <button type="submit" ?disabled=${this.#busy}>${this.#text.restore}</button>
         </div>
       </form>
     `;
@@ -233,16 +236,16 @@ export class PorchlightIdentityKey extends LitElement {
     try {
       checkPassphrase(passphrase);
     } catch {
-      this.#show(() => strings.identityKey.passphraseTooShort(MIN_PASSPHRASE_LENGTH), true);
+      this.#show(() => this.#text.passphraseTooShort(MIN_PASSPHRASE_LENGTH), true);
       return;
     }
     if (passphrase !== String(data.get('repeat') ?? '')) {
-      this.#show(() => strings.identityKey.passphraseMismatch, true);
+      this.#show(() => this.#text.passphraseMismatch, true);
       return;
     }
 
     this.#busy = true;
-    this.#show(() => strings.identityKey.creating, false);
+    this.#show(() => this.#text.creating, false);
     try {
       const record = await createIdentity(passphrase, replace);
       form.reset();
@@ -277,18 +280,18 @@ export class PorchlightIdentityKey extends LitElement {
     const data = new FormData(form);
     const file = data.get('file');
     if (!(file instanceof File) || file.size === 0) {
-      this.#show(() => strings.identityKey.noFile, true);
+      this.#show(() => this.#text.noFile, true);
       return;
     }
 
     this.#busy = true;
-    this.#show(() => strings.identityKey.restoring, false);
+    this.#show(() => this.#text.restoring, false);
     try {
       const backup = parseIdentityBackup(await file.text());
       const record = await restoreIdentity(backup, String(data.get('passphrase') ?? ''));
       form.reset();
       this.#chosenBackup = null;
-      this.#show(() => strings.identityKey.restored(backup.room), false);
+      this.#show(() => this.#text.restored(backup.room), false);
       this.dispatchEvent(new PorchlightIdentityChangeEvent(record));
     } catch (error) {
       this.#showError(error);
@@ -319,16 +322,16 @@ export class PorchlightIdentityKey extends LitElement {
 
   #showError(error: unknown): void {
     if (!(error instanceof IdentityBackupError)) {
-      this.#show(() => strings.identityKey.storeFailed, true);
+      this.#show(() => this.#text.storeFailed, true);
       return;
     }
     const reason = error.reason;
     const texts = {
-      'passphrase-too-short': () => strings.identityKey.passphraseTooShort(MIN_PASSPHRASE_LENGTH),
-      'invalid-file': () => strings.identityKey.invalidFile,
-      'unsupported-version': () => strings.identityKey.unsupportedVersion,
-      'decrypt-failed': () => strings.identityKey.decryptFailed,
-      'key-mismatch': () => strings.identityKey.keyMismatch,
+      'passphrase-too-short': () => this.#text.passphraseTooShort(MIN_PASSPHRASE_LENGTH),
+      'invalid-file': () => this.#text.invalidFile,
+      'unsupported-version': () => this.#text.unsupportedVersion,
+      'decrypt-failed': () => this.#text.decryptFailed,
+      'key-mismatch': () => this.#text.keyMismatch,
     } as const;
     this.#show(texts[reason], true);
   }
