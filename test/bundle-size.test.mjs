@@ -35,15 +35,6 @@ function staticClosure(file) {
 const callFiles = staticClosure('porchlight-call.js');
 const consoleFiles = staticClosure('porchlight-console.js');
 
-/** Returns whether `file` or a chunk it loads bundles the console's key store or key panel. */
-function isKeyPanelEntry(file) {
-  return staticClosure(file).some((loaded) =>
-    Object.keys(meta.outputs[`dist/${loaded}`]?.inputs ?? {}).some((input) =>
-      /(^|\/)src\/(identity-key|_identity-store)\.ts$/.test(input),
-    ),
-  );
-}
-
 /**
  * Returns the chunks that `entryFiles` import dynamically, chosen by `select`, with what those
  * load statically, less the entry files themselves.
@@ -60,12 +51,7 @@ function dynamicClosure(entryFiles, select) {
 }
 
 /** Chunks that only browsers without WebCrypto X25519 or Ed25519 import. */
-const fallbackFiles = dynamicClosure(
-  [...new Set([...callFiles, ...consoleFiles])],
-  (file) => !isKeyPanelEntry(file),
-);
-/** The console's key store, backup code and key panel, which only a console imports. */
-const keyPanelFiles = dynamicClosure(consoleFiles, isKeyPanelEntry);
+const fallbackFiles = dynamicClosure([...new Set([...callFiles, ...consoleFiles])], () => true);
 
 /** Files of one budget, chosen by name from dist/, and the budget in gzip bytes. */
 const budgets = [
@@ -95,11 +81,6 @@ const budgets = [
     name: '@noble/curves fallback',
     match: (file) => fallbackFiles.includes(file),
     maxBytes: 24 * KIB,
-  },
-  {
-    name: 'console key panel',
-    match: (file) => keyPanelFiles.includes(file),
-    maxBytes: 8 * KIB,
   },
   {
     // The product requirement is "at most 15 KB gzip", read strictly as 15,000 bytes. The worker

@@ -11,7 +11,8 @@ import { ChangeController } from './_change-controller.js';
 import { consoleStrings, renderConsoleInLanguage } from './_console-strings.js';
 import { renderInLanguage } from './_i18n.js';
 import { resolveWorkerUrl } from './_config.js';
-import type { IdentityRecord } from './_identity-store.js';
+import { loadIdentity, type IdentityRecord } from './_identity-store.js';
+import { defineIdentityKey } from './identity-key.js';
 import { playKnockTone } from './_ring.js';
 import { strings } from './_strings.js';
 import { baseStyles } from './_styles.js';
@@ -426,13 +427,10 @@ export class PorchlightConsole extends LitElement {
 
   #loadIdentity(): void {
     if (this.identity || this.#identityFailed) return;
-    // Loaded on demand: the call chunk that visitors download carries the console too, and
-    // visitors never need the key store, its backup code or the key panel.
-    Promise.all([import('./_identity-store.js'), import('./identity-key.js')])
-      .then(([store, panel]) => {
-        panel.defineIdentityKey();
-        return store.loadIdentity();
-      })
+    // The console has its own entry chunk, which visitors never download, so the key store and
+    // the key panel are bundled with it rather than split into more chunks.
+    defineIdentityKey();
+    loadIdentity()
       .then(
         (record) => {
           if (record) {
