@@ -245,3 +245,68 @@ describe('call with mismatched keys', () => {
     });
   });
 });
+
+describe('call forced onto H.264', () => {
+  const diagnostics = new Diagnostics();
+  let servers;
+  let host;
+  let visitor;
+
+  before(
+    async () => {
+      requireWidgetBuild();
+      servers = await startServers(diagnostics);
+      host = await launchBrowser('host', diagnostics);
+      visitor = await launchBrowser('visitor', diagnostics);
+    },
+    { timeout: HOOK_TIMEOUT_MS },
+  );
+
+  after(
+    async () => {
+      await Promise.allSettled([host?.close(), visitor?.close()]);
+      await servers?.close();
+    },
+    { timeout: HOOK_TIMEOUT_MS },
+  );
+
+  it('decodes encrypted H.264 both ways', { timeout: TEST_TIMEOUT_MS }, async () => {
+    await diagnostics.explainFailure(async () => {
+      // The visitor offers H.264 only, as a browser that prefers it would; the host's policy
+      // allows it, so the call runs on H.264 with its start codes escaped in every frame.
+      const { hostPage, visitorPage } = await placeCall({
+        servers,
+        host,
+        visitor,
+        diagnostics,
+        visitorHooks: { videoCodecs: ['h264'] },
+      });
+
+      const sides = [
+        ['host', hostPage, HOST_TAG],
+        ['visitor', visitorPage, VISITOR_TAG],
+      ];
+      for (const [side, page, tag] of sides) {
+        await waitUntil(
+          () => readCallStats(page, tag),
+          (stats) => stats.inbound?.video.framesDecoded > 0,
+          { description: `${side} to decode its first remote H.264 frame` },
+        );
+      }
+
+      const first = await Promise.all(sides.map(([, page, tag]) => readCallStats(page, tag)));
+      await sleep(GROWTH_WINDOW_MS);
+      const second = await Promise.all(sides.map(([, page, tag]) => readCallStats(page, tag)));
+      for (const [index, [side]] of sides.entries()) {
+        diagnostics.add(`${side} stats`, JSON.stringify(second[index]));
+        assert.ok(
+          second[index].codecs.includes('video/H264'),
+          `${side} codecs ${second[index].codecs.join(', ')} lack video/H264`,
+        );
+      }
+      assertMediaFlows(first[0], second[0], 'host');
+      assertMediaFlows(first[1], second[1], 'visitor');
+      assert.deepEqual(diagnostics.uncaughtErrors, [], 'pages threw uncaught errors');
+    });
+  });
+});

@@ -296,13 +296,12 @@ describe('calls between Chromium and Firefox', () => {
 
   it('offer without an allowed video codec ends the call for both', { timeout: TEST_TIMEOUT_MS }, async () => {
     await withPair('firefox', 'chromium', async (pair) => {
-      // Chromium offers H.264 only, which Firefox ESR on Debian cannot even decode, and which the
-      // codec policy leaves out.
+      // Chromium offers VP9 only, which both browsers can decode but the codec policy leaves out.
       const { hostPage, visitorPage } = await admitCall({
         servers,
         diagnostics,
         ...pair,
-        visitorHooks: { videoCodecs: ['h264'] },
+        visitorHooks: { videoCodecs: ['vp9'] },
       });
 
       for (const [side, page, tag] of [

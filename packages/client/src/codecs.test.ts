@@ -65,8 +65,13 @@ describe('findMediaWithoutAllowedCodec', () => {
     expect(findMediaWithoutAllowedCodec(sdp(FIREFOX_OPUS, FIREFOX_VP8))).toEqual([]);
   });
 
-  it('reports video offered only as H.264', () => {
-    expect(findMediaWithoutAllowedCodec(sdp(CHROMIUM_OPUS, H264_ONLY))).toEqual(['video']);
+  it('accepts video offered only as H.264', () => {
+    expect(findMediaWithoutAllowedCodec(sdp(CHROMIUM_OPUS, H264_ONLY))).toEqual([]);
+  });
+
+  it('reports video offered only as AV1', () => {
+    const av1Only = ['m=video 9 UDP/TLS/RTP/SAVPF 45', 'a=mid:1', 'a=rtpmap:45 AV1/90000'];
+    expect(findMediaWithoutAllowedCodec(sdp(CHROMIUM_OPUS, av1Only))).toEqual(['video']);
   });
 
   it('reports video offered only as VP9', () => {
@@ -117,7 +122,8 @@ describe('findMediaWithoutAllowedCodec', () => {
 
   it('reports both kinds when neither has an allowed codec', () => {
     const pcmuOnly = ['m=audio 9 UDP/TLS/RTP/SAVPF 0', 'a=mid:0', 'a=rtpmap:0 PCMU/8000'];
-    expect(findMediaWithoutAllowedCodec(sdp(pcmuOnly, H264_ONLY))).toEqual(['audio', 'video']);
+    const vp9Only = ['m=video 9 UDP/TLS/RTP/SAVPF 98', 'a=mid:1', 'a=rtpmap:98 VP9/90000'];
+    expect(findMediaWithoutAllowedCodec(sdp(pcmuOnly, vp9Only))).toEqual(['audio', 'video']);
   });
 
   it('follows a replaced video policy', () => {
@@ -135,8 +141,8 @@ describe('findMediaWithoutAllowedCodec', () => {
 });
 
 describe('DEFAULT_CODEC_POLICY', () => {
-  it('allows VP8 and Opus only', () => {
-    expect(DEFAULT_CODEC_POLICY).toEqual({ video: ['vp8'], audio: ['opus'] });
+  it('allows VP8, then H.264, and Opus only', () => {
+    expect(DEFAULT_CODEC_POLICY).toEqual({ video: ['vp8', 'h264'], audio: ['opus'] });
   });
 });
 

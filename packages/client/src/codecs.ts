@@ -2,8 +2,8 @@
  * Codec policy while frames are encrypted. docs/codecs.md gives the reason for each codec.
  *
  * The E2EE worker keeps a codec-specific prefix of each frame in clear so that the receiving
- * depacketizer and decoder can still parse it. That prefix is defined and tested for VP8 video
- * and Opus audio only, so a call negotiates nothing else:
+ * depacketizer and decoder can still parse it. That prefix is defined and tested for VP8 and
+ * H.264 video and Opus audio only, so a call negotiates nothing else:
  *
  * - VP8, with its retransmission codec `rtx`, for video. VP9 is left out because it is not
  *   proven. With the VP8 clear prefix, forced VP9 calls decoded in most runs between Chromium 156
@@ -11,10 +11,9 @@
  *   decoding after two frames while every frame still decrypted.
  * - AV1 is left out because the sender's frame carries a 2-byte temporal delimiter that the
  *   receiver's frame lacks, so sender and receiver would disagree on the clear prefix.
- * - H.264 is left out until a call through this client has run on it. The worker already keeps
- *   its NAL headers and slice-header start in clear and escapes start codes. To switch it on,
- *   add `'h264'` to {@link DEFAULT_CODEC_POLICY}.video after `'vp8'`, with the test that
- *   docs/codecs.md describes.
+ * - H.264 after VP8, so that a browser that prefers it (Safari) still meets one it can decode.
+ *   The worker keeps its NAL headers and the start of each slice header in clear and escapes
+ *   start codes in the encrypted part; test/e2e/call.test.mjs runs a call forced onto H.264.
  * - Opus for audio, without RED: a RED packet bundles several Opus frames, and the encrypted
  *   payload would break that framing.
  *
@@ -29,7 +28,7 @@ export interface CodecPolicy {
 }
 
 /** The codecs every call is limited to. */
-export const DEFAULT_CODEC_POLICY: CodecPolicy = { video: ['vp8'], audio: ['opus'] };
+export const DEFAULT_CODEC_POLICY: CodecPolicy = { video: ['vp8', 'h264'], audio: ['opus'] };
 
 /**
  * Codecs that only repair or retransmit packets of a media codec. They are kept beside an
