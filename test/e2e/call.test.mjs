@@ -115,6 +115,33 @@ function assertMediaFlows(first, second, side) {
   }
 }
 
+/**
+ * Waits until both sides decoded their first remote video frame, then samples the call stats of
+ * both sides twice, `GROWTH_WINDOW_MS` apart. Returns `[first, second]`, each `[host, visitor]`.
+ */
+async function sampleBothSides(hostPage, visitorPage, diagnostics) {
+  const sides = [
+    ['host', hostPage, HOST_TAG],
+    ['visitor', visitorPage, VISITOR_TAG],
+  ];
+  for (const [side, page, tag] of sides) {
+    await waitUntil(
+      () => readCallStats(page, tag),
+      (stats) => stats.inbound?.video.framesDecoded > 0,
+      { description: `${side} to decode its first remote video frame` },
+    );
+  }
+
+  const first = await Promise.all(sides.map(([, page, tag]) => readCallStats(page, tag)));
+  await sleep(GROWTH_WINDOW_MS);
+  const second = await Promise.all(sides.map(([, page, tag]) => readCallStats(page, tag)));
+  for (const [index, [side]] of sides.entries()) {
+    diagnostics.add(`${side} stats`, JSON.stringify(first[index]));
+    diagnostics.add(`${side} stats`, JSON.stringify(second[index]));
+  }
+  return [first, second];
+}
+
 describe('call between two browsers', () => {
   const diagnostics = new Diagnostics();
   let servers;
@@ -142,26 +169,7 @@ describe('call between two browsers', () => {
   it('decodes encrypted audio and video both ways', { timeout: TEST_TIMEOUT_MS }, async () => {
     await diagnostics.explainFailure(async () => {
       const { hostPage, visitorPage } = await placeCall({ servers, host, visitor, diagnostics });
-
-      const sides = [
-        ['host', hostPage, HOST_TAG],
-        ['visitor', visitorPage, VISITOR_TAG],
-      ];
-      for (const [side, page, tag] of sides) {
-        await waitUntil(
-          () => readCallStats(page, tag),
-          (stats) => stats.inbound?.video.framesDecoded > 0,
-          { description: `${side} to decode its first remote video frame` },
-        );
-      }
-
-      const first = await Promise.all(sides.map(([, page, tag]) => readCallStats(page, tag)));
-      await sleep(GROWTH_WINDOW_MS);
-      const second = await Promise.all(sides.map(([, page, tag]) => readCallStats(page, tag)));
-      for (const [index, [side]] of sides.entries()) {
-        diagnostics.add(`${side} stats`, JSON.stringify(first[index]));
-        diagnostics.add(`${side} stats`, JSON.stringify(second[index]));
-      }
+      const [first, second] = await sampleBothSides(hostPage, visitorPage, diagnostics);
 
       await saveScreenshot(hostPage, 'call-host');
       await saveScreenshot(visitorPage, 'call-visitor');
@@ -282,23 +290,8 @@ describe('call forced onto H.264', () => {
         visitorHooks: { videoCodecs: ['h264'] },
       });
 
-      const sides = [
-        ['host', hostPage, HOST_TAG],
-        ['visitor', visitorPage, VISITOR_TAG],
-      ];
-      for (const [side, page, tag] of sides) {
-        await waitUntil(
-          () => readCallStats(page, tag),
-          (stats) => stats.inbound?.video.framesDecoded > 0,
-          { description: `${side} to decode its first remote H.264 frame` },
-        );
-      }
-
-      const first = await Promise.all(sides.map(([, page, tag]) => readCallStats(page, tag)));
-      await sleep(GROWTH_WINDOW_MS);
-      const second = await Promise.all(sides.map(([, page, tag]) => readCallStats(page, tag)));
-      for (const [index, [side]] of sides.entries()) {
-        diagnostics.add(`${side} stats`, JSON.stringify(second[index]));
+      const [first, second] = await sampleBothSides(hostPage, visitorPage, diagnostics);
+      for (const [index, side] of ['host', 'visitor'].entries()) {
         assert.ok(
           second[index].codecs.includes('video/H264'),
           `${side} codecs ${second[index].codecs.join(', ')} lack video/H264`,
