@@ -46,7 +46,7 @@ const ICE_RESTART_RETRY_MS = 4_000;
 /** Milliseconds the call may stay disconnected, restarts included, before it ends as failed. */
 const ICE_RECOVERY_BUDGET_MS = 30_000;
 
-/** What a {@link Call} needs from the client that owns it. */
+/** Parameters a {@link Call} takes from the client that owns it. */
 export interface CallParams {
   callId: string;
   role: Role;

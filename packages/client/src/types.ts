@@ -84,7 +84,7 @@ export function noCommonCodecError(): PorchlightError {
   );
 }
 
-/** Where the visitor's side stands. */
+/** State of the visitor's side. */
 export type VisitorState =
   /** Not connected to the relay yet. */
   | 'idle'
@@ -105,7 +105,7 @@ export type VisitorState =
   /** Something failed: see `error`. */
   | 'error';
 
-/** Where the host's side stands. */
+/** State of the host's side. */
 export type HostState = 'idle' | 'connecting' | 'online' | 'in-call' | 'reconnecting' | 'error';
 
 /** A visitor waiting in the host's waiting room. */
@@ -133,7 +133,7 @@ export interface ChatMessage {
   at: number;
 }
 
-/** Why a call ended. */
+/** Reason a call ended. */
 export type CallEndReason =
   | 'local-hang-up'
   | 'remote-hang-up'

@@ -423,7 +423,7 @@ function declinedError(reason: 'declined' | 'host-offline' | 'timeout', text?: s
  * Turns a greeting the relay refused because of an unknown room into `room-unknown`.
  *
  * NOTE: the relay accepts every well-formed room id today and has no such error code, so this
- * mapping has never run; it expects the code to contain `unknown-room` or `room-unknown`.
+ * mapping has never run. It expects the code to contain `unknown-room` or `room-unknown`.
  */
 export function mapRelayError(error: unknown): unknown {
   if (

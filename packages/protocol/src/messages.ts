@@ -22,10 +22,10 @@ export const PROTOCOL_VERSION = 1;
 /** Largest message, in UTF-8 bytes, that a client or the relay may send. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 
-/** Longest display name a visitor may give, in characters. */
+/** Maximum length of a visitor's display name, in characters. */
 export const MAX_NAME_LENGTH = 64;
 
-/** Longest free-text message (host status, decline reason), in characters. */
+/** Maximum length of a free-text message (host status, decline reason), in characters. */
 export const MAX_TEXT_LENGTH = 280;
 
 /** Longest SDP blob forwarded, in characters. */
@@ -33,7 +33,7 @@ export const MAX_SDP_LENGTH = 32 * 1024;
 
 export type Role = 'host' | 'visitor';
 
-/** What a visitor's button shows. */
+/** Therapist status shown on a visitor's button. */
 export type PresenceStatus = 'available' | 'busy' | 'offline';
 
 // ---------------------------------------------------------------------------------------------
@@ -138,7 +138,7 @@ export interface SetPresenceMessage {
   message?: string;
 }
 
-/** Visitor asks to be let in. */
+/** Visitor's request to be let in. */
 export interface KnockMessage {
   type: 'knock';
   name?: string;
