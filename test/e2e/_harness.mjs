@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import puppeteer from 'puppeteer-core';
 import { chromePath, chromiumArgs } from '../../scripts/_chromium.mjs';
 import { firefoxPath, firefoxPrefs } from '../../scripts/_firefox.mjs';
@@ -353,11 +354,38 @@ export const HOST_TAG = 'porchlight-console';
 export const VISITOR_TAG = 'porchlight-button';
 
 /**
+ * Adds hooks to the enclosing `describe` that start the relay, the static server and one Chromium
+ * for each side before its tests, and close them after. Returns the object whose `servers`,
+ * `host` and `visitor` the `before` hook fills in. `startProxy` is passed on to
+ * {@link startServers}.
+ */
+export function useServersAndBrowsers(diagnostics, { startProxy, timeoutMs = 30_000 } = {}) {
+  const setup = { servers: undefined, host: undefined, visitor: undefined };
+  before(
+    async () => {
+      requireWidgetBuild();
+      setup.servers = await startServers(diagnostics, {}, { startProxy });
+      setup.host = await launchBrowser('host', diagnostics);
+      setup.visitor = await launchBrowser('visitor', diagnostics);
+    },
+    { timeout: timeoutMs },
+  );
+  after(
+    async () => {
+      await Promise.allSettled([setup.host?.close(), setup.visitor?.close()]);
+      await setup.servers?.close();
+    },
+    { timeout: timeoutMs },
+  );
+  return setup;
+}
+
+/**
  * Walks through the product flow up to the admission. The host goes online, the visitor's button
  * shows the therapist as available, the visitor presses Talk now and joins from the device
  * check, and the host admits. Each page
  * opens in `hostContext` or `visitorContext` when given, with `hostHooks` or `visitorHooks` as
- * its test hooks.
+ * its test hooks. `visitorPrepare(page)`, when given, runs on the visitor's page before it loads.
  */
 export async function admitCall({
   servers,
@@ -368,6 +396,7 @@ export async function admitCall({
   visitorHooks,
   hostContext,
   visitorContext,
+  visitorPrepare,
 }) {
   const hostPage = await openPage(
     host,
@@ -391,7 +420,7 @@ export async function admitCall({
     `${servers.baseUrl}/site/?room=${roomId}`,
     diagnostics,
     visitorHooks,
-    undefined,
+    visitorPrepare,
     { context: visitorContext },
   );
   await diagnostics.step('visitor button shows presence="available"', () =>

@@ -3,80 +3,23 @@
 // keeps decoding (framesDecoded grows) while the E2EE transforms count every frame. With
 // mismatched keys the receiver must decode nothing.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  clickWhenPresent,
   Diagnostics,
-  launchBrowser,
-  openPage,
+  HOST_TAG,
+  placeCall,
   readCallIdentity,
   readCallStats,
-  readConsoleRoomId,
-  requireWidgetBuild,
   saveScreenshot,
-  startServers,
+  useServersAndBrowsers,
+  VISITOR_TAG,
   waitUntil,
 } from './_harness.mjs';
-
-const HOST_TAG = 'porchlight-console';
-const VISITOR_TAG = 'porchlight-button';
 const TEST_TIMEOUT_MS = 60_000;
-const HOOK_TIMEOUT_MS = 30_000;
 
 /** Pause between two samples of the counters that must keep growing. */
 const GROWTH_WINDOW_MS = 2_500;
-
-/**
- * Walks through the product flow. The host goes online, the visitor's button shows the therapist
- * as available, the visitor presses Talk now, the host admits, and both peer connections reach
- * `connected`.
- */
-async function placeCall({ servers, host, visitor, diagnostics, visitorHooks }) {
-  const hostPage = await openPage(host, `${servers.baseUrl}/console/`, diagnostics);
-  const roomId = await diagnostics.step('console derives its room id', () =>
-    readConsoleRoomId(hostPage),
-  );
-  await diagnostics.step('host clicks go-online', () =>
-    clickWhenPresent(hostPage, `${HOST_TAG} >>> [part~="go-online"]`),
-  );
-
-  // The demo website pins the console's identity: the static server writes the room id into
-  // the embed's data-room.
-  const visitorPage = await openPage(
-    visitor,
-    `${servers.baseUrl}/site/?room=${roomId}`,
-    diagnostics,
-    visitorHooks,
-  );
-  await diagnostics.step('visitor button shows presence="available"', () =>
-    visitorPage.waitForSelector(`${VISITOR_TAG}[presence="available"]`, { timeout: 15_000 }),
-  );
-  await diagnostics.step('visitor clicks talk-button', () =>
-    clickWhenPresent(visitorPage, `${VISITOR_TAG} >>> [part~="talk-button"]`),
-  );
-  await diagnostics.step('visitor clicks join in the device check', () =>
-    clickWhenPresent(visitorPage, `${VISITOR_TAG} >>> [part~="join"]`),
-  );
-
-  await diagnostics.step('host clicks admit', () =>
-    clickWhenPresent(hostPage, `${HOST_TAG} >>> [part~="admit"]`),
-  );
-
-  for (const [page, tag] of [
-    [hostPage, HOST_TAG],
-    [visitorPage, VISITOR_TAG],
-  ]) {
-    await diagnostics.step(`${tag} call connects`, () =>
-      waitUntil(
-        () => readCallStats(page, tag),
-        (stats) => stats.connectionState === 'connected',
-        { description: 'connectionState "connected"' },
-      ),
-    );
-  }
-  return { hostPage, visitorPage };
-}
 
 function assertGrows(before, after, label) {
   assert.ok(before > 0, `${label} is ${before} at the first sample, expected more than 0`);
@@ -144,31 +87,11 @@ async function sampleBothSides(hostPage, visitorPage, diagnostics) {
 
 describe('call between two browsers', () => {
   const diagnostics = new Diagnostics();
-  let servers;
-  let host;
-  let visitor;
-
-  before(
-    async () => {
-      requireWidgetBuild();
-      servers = await startServers(diagnostics);
-      host = await launchBrowser('host', diagnostics);
-      visitor = await launchBrowser('visitor', diagnostics);
-    },
-    { timeout: HOOK_TIMEOUT_MS },
-  );
-
-  after(
-    async () => {
-      await Promise.allSettled([host?.close(), visitor?.close()]);
-      await servers?.close();
-    },
-    { timeout: HOOK_TIMEOUT_MS },
-  );
+  const setup = useServersAndBrowsers(diagnostics);
 
   it('decodes encrypted audio and video both ways', { timeout: TEST_TIMEOUT_MS }, async () => {
     await diagnostics.explainFailure(async () => {
-      const { hostPage, visitorPage } = await placeCall({ servers, host, visitor, diagnostics });
+      const { hostPage, visitorPage } = await placeCall({ ...setup, diagnostics });
       const [first, second] = await sampleBothSides(hostPage, visitorPage, diagnostics);
 
       await saveScreenshot(hostPage, 'call-host');
@@ -190,34 +113,12 @@ describe('call between two browsers', () => {
 
 describe('call with mismatched keys', () => {
   const diagnostics = new Diagnostics();
-  let servers;
-  let host;
-  let visitor;
-
-  before(
-    async () => {
-      requireWidgetBuild();
-      servers = await startServers(diagnostics);
-      host = await launchBrowser('host', diagnostics);
-      visitor = await launchBrowser('visitor', diagnostics);
-    },
-    { timeout: HOOK_TIMEOUT_MS },
-  );
-
-  after(
-    async () => {
-      await Promise.allSettled([host?.close(), visitor?.close()]);
-      await servers?.close();
-    },
-    { timeout: HOOK_TIMEOUT_MS },
-  );
+  const setup = useServersAndBrowsers(diagnostics);
 
   it('host decodes no video from the visitor', { timeout: TEST_TIMEOUT_MS }, async () => {
     await diagnostics.explainFailure(async () => {
       const { hostPage, visitorPage } = await placeCall({
-        servers,
-        host,
-        visitor,
+        ...setup,
         diagnostics,
         visitorHooks: { mismatchKeys: true },
       });
@@ -256,36 +157,14 @@ describe('call with mismatched keys', () => {
 
 describe('call forced onto H.264', () => {
   const diagnostics = new Diagnostics();
-  let servers;
-  let host;
-  let visitor;
-
-  before(
-    async () => {
-      requireWidgetBuild();
-      servers = await startServers(diagnostics);
-      host = await launchBrowser('host', diagnostics);
-      visitor = await launchBrowser('visitor', diagnostics);
-    },
-    { timeout: HOOK_TIMEOUT_MS },
-  );
-
-  after(
-    async () => {
-      await Promise.allSettled([host?.close(), visitor?.close()]);
-      await servers?.close();
-    },
-    { timeout: HOOK_TIMEOUT_MS },
-  );
+  const setup = useServersAndBrowsers(diagnostics);
 
   it('decodes encrypted H.264 both ways', { timeout: TEST_TIMEOUT_MS }, async () => {
     await diagnostics.explainFailure(async () => {
       // The visitor offers H.264 only, as a browser that prefers it would; the host's policy
       // allows it, so the call runs on H.264 with its start codes escaped in every frame.
       const { hostPage, visitorPage } = await placeCall({
-        servers,
-        host,
-        visitor,
+        ...setup,
         diagnostics,
         visitorHooks: { videoCodecs: ['h264'] },
       });
@@ -299,6 +178,60 @@ describe('call forced onto H.264', () => {
       }
       assertMediaFlows(first[0], second[0], 'host');
       assertMediaFlows(first[1], second[1], 'visitor');
+      assert.deepEqual(diagnostics.uncaughtErrors, [], 'pages threw uncaught errors');
+    });
+  });
+});
+
+/**
+ * Makes WebCrypto in `page` reject X25519 and Ed25519 as a browser without Secure Curves does
+ * (Safari before 17, Firefox before 130), and records the URLs the page requests into `requests`.
+ */
+async function withoutSecureCurves(page, requests) {
+  page.on('request', (request) => requests.push(request.url()));
+  await page.evaluateOnNewDocument(() => {
+    const subtle = globalThis.crypto.subtle;
+    const unsupported = (algorithm) => {
+      const name = typeof algorithm === 'string' ? algorithm : algorithm?.name;
+      return typeof name === 'string' && /^(x25519|ed25519)$/i.test(name);
+    };
+    for (const method of ['generateKey', 'importKey', 'deriveBits', 'sign', 'verify']) {
+      const original = subtle[method].bind(subtle);
+      subtle[method] = (...args) => {
+        const algorithm = method === 'importKey' ? args[2] : args[0];
+        if (unsupported(algorithm)) {
+          const error = new DOMException('Algorithm: Unrecognized name', 'NotSupportedError');
+          return Promise.reject(error);
+        }
+        return original(...args);
+      };
+    }
+  });
+}
+
+describe('call without WebCrypto X25519 and Ed25519', () => {
+  const diagnostics = new Diagnostics();
+  const setup = useServersAndBrowsers(diagnostics);
+
+  it('loads the curves fallback and verifies', { timeout: TEST_TIMEOUT_MS }, async () => {
+    await diagnostics.explainFailure(async () => {
+      const requests = [];
+      const { hostPage, visitorPage } = await placeCall({
+        ...setup,
+        diagnostics,
+        visitorPrepare: (page) => withoutSecureCurves(page, requests),
+      });
+      const [first, second] = await sampleBothSides(hostPage, visitorPage, diagnostics);
+      assertMediaFlows(first[0], second[0], 'host');
+      assertMediaFlows(first[1], second[1], 'visitor');
+
+      const fallbackRequests = requests.filter((url) => url.endsWith('/porchlight-curves.js'));
+      assert.equal(fallbackRequests.length, 1, `curves fallback requests: ${requests.join(' ')}`);
+      const hostIdentity = await readCallIdentity(hostPage, HOST_TAG);
+      const visitorIdentity = await readCallIdentity(visitorPage, VISITOR_TAG);
+      assert.match(hostIdentity?.sas ?? '', /^\d{3} \d{3}$/, 'host SAS');
+      assert.equal(visitorIdentity?.sas, hostIdentity?.sas, 'visitor and host SAS differ');
+      assert.equal(visitorIdentity?.identityVerified, true, 'visitor did not verify the host');
       assert.deepEqual(diagnostics.uncaughtErrors, [], 'pages threw uncaught errors');
     });
   });

@@ -2,52 +2,30 @@
 // own key agreement with each side. The visitor must stop the call with the identity error, and
 // call must end on the host's side too.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { startEvilRelay } from './_evil-relay.mjs';
 import {
   clickWhenPresent,
   Diagnostics,
-  launchBrowser,
   openPage,
   readConsoleRoomId,
-  requireWidgetBuild,
   saveScreenshot,
-  startServers,
+  useServersAndBrowsers,
   waitUntil,
 } from './_harness.mjs';
 
 const HOST_TAG = 'porchlight-console';
 const VISITOR_TAG = 'porchlight-button';
 const TEST_TIMEOUT_MS = 60_000;
-const HOOK_TIMEOUT_MS = 30_000;
 const IDENTITY_MESSAGE = 'We could not confirm that this is your therapist, so the call was stopped.';
 
 describe('call through a relay in the middle', () => {
   const diagnostics = new Diagnostics();
-  let servers;
-  let host;
-  let visitor;
-
-  before(
-    async () => {
-      requireWidgetBuild();
-      servers = await startServers(diagnostics, {}, { startProxy: startEvilRelay });
-      host = await launchBrowser('host', diagnostics);
-      visitor = await launchBrowser('visitor', diagnostics);
-    },
-    { timeout: HOOK_TIMEOUT_MS },
-  );
-
-  after(
-    async () => {
-      await Promise.allSettled([host?.close(), visitor?.close()]);
-      await servers?.close();
-    },
-    { timeout: HOOK_TIMEOUT_MS },
-  );
+  const setup = useServersAndBrowsers(diagnostics, { startProxy: startEvilRelay });
 
   it('visitor shows the identity error', { timeout: TEST_TIMEOUT_MS }, async () => {
     await diagnostics.explainFailure(async () => {
+      const { servers, host, visitor } = setup;
       const hostPage = await openPage(host, `${servers.baseUrl}/console/`, diagnostics);
       const roomId = await readConsoleRoomId(hostPage);
       await diagnostics.step('host clicks go-online', () =>

@@ -11,25 +11,22 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import process from 'node:process';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
   clickWhenPresent,
   Diagnostics,
-  launchBrowser,
   openPage,
   readCallStats,
   readConsoleRoomId,
-  requireWidgetBuild,
   RESULTS_DIR,
-  startServers,
+  useServersAndBrowsers,
   waitUntil,
 } from './_harness.mjs';
 
 const HOST_TAG = 'porchlight-console';
 const VISITOR_TAG = 'porchlight-button';
 const TEST_TIMEOUT_MS = 90_000;
-const HOOK_TIMEOUT_MS = 30_000;
 
 /** Viewport of the screenshots: small PNGs that still show the floating button in context. */
 const SCREENSHOT_VIEWPORT = { width: 800, height: 600 };
@@ -126,30 +123,11 @@ function originOf(url) {
 
 describe('visit under a strict CSP', () => {
   const diagnostics = new Diagnostics();
-  let servers;
-  let host;
-  let visitor;
-
-  before(
-    async () => {
-      requireWidgetBuild();
-      servers = await startServers(diagnostics);
-      host = await launchBrowser('host', diagnostics);
-      visitor = await launchBrowser('visitor', diagnostics);
-    },
-    { timeout: HOOK_TIMEOUT_MS },
-  );
-
-  after(
-    async () => {
-      await Promise.allSettled([host?.close(), visitor?.close()]);
-      await servers?.close();
-    },
-    { timeout: HOOK_TIMEOUT_MS },
-  );
+  const setup = useServersAndBrowsers(diagnostics);
 
   it('talks only to its origin and the relay', { timeout: TEST_TIMEOUT_MS }, async () => {
     await diagnostics.explainFailure(async () => {
+      const { servers, host, visitor } = setup;
       const hostRecord = newRecord();
       const visitorRecord = newRecord();
       let visitorSession;

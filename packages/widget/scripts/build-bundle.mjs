@@ -6,7 +6,9 @@
 // - `porchlight-console.js`, the therapist's console as an ES module (src/embed-console.ts),
 //   which the loader imports only for a page with a `<porchlight-console>`;
 // - `porchlight-e2ee-worker.js`, the E2EE worker (an IIFE), which every build loads from its own
-//   folder by default.
+//   folder by default;
+// - `porchlight-curves.js`, X25519 and Ed25519 from @noble/curves as one self-contained ES module,
+//   which the call and console code import only in a browser whose WebCrypto lacks either.
 // Tests import `workerBundle` to inspect what goes into the worker, so the builds run only when
 // this file is the script Node was started with.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -72,6 +74,27 @@ const visitorClientPlugin = {
   },
 };
 
+/** The module that the E2EE package imports when WebCrypto lacks X25519 or Ed25519. */
+const curvesModule = '@noble/curves/ed25519.js';
+const curvesFile = 'porchlight-curves.js';
+
+/**
+ * With code splitting, the curves fallback would share chunks with ML-KEM-768, which also uses
+ * @noble/curves (its number-theoretic transform and field checks). Such a shared chunk contains the
+ * code of both, so every visitor would download part of the fallback. This plugin leaves the
+ * fallback import to a separate file in the same folder, which bundles its own copy of what it
+ * needs. The console's identity code signs with noble's Ed25519 and imports it statically; that
+ * import stays in the console's chunks.
+ */
+const separateCurvesPlugin = {
+  name: 'porchlight-separate-curves',
+  setup(build) {
+    build.onResolve({ filter: /^@noble\/curves\/ed25519\.js$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: `./${curvesFile}`, external: true } : undefined,
+    );
+  },
+};
+
 const bundles = [
   {
     ...common,
@@ -98,10 +121,20 @@ const bundles = [
     // beside each chunk, linked from a comment in it, so that they ship without every visitor
     // downloading them.
     legalComments: 'linked',
-    plugins: [visitorClientPlugin],
+    plugins: [visitorClientPlugin, separateCurvesPlugin],
     metafile: true,
   },
   workerBundle,
+  {
+    ...common,
+    format: 'esm',
+    stdin: {
+      contents: `export { ed25519, x25519 } from '${curvesModule}';`,
+      resolveDir: fileURLToPath(new URL('../../e2ee/', import.meta.url)),
+      sourcefile: 'porchlight-curves-entry.js',
+    },
+    outfile: `dist/${curvesFile}`,
+  },
 ];
 
 /** Builds every bundle and prints the raw and gzip size of each output file. */

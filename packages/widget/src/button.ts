@@ -769,7 +769,6 @@ function retryAction(error: PorchlightError | null): 'reconnect' | 'call' | 'dis
     case 'identity-mismatch':
     case 'host-offline':
     case 'e2ee-unsupported':
-    case 'identity-mismatch':
     case 'no-common-codec':
       return 'dismiss';
   }
