@@ -381,6 +381,28 @@ export function useServersAndBrowsers(diagnostics, { startProxy, timeoutMs = 30_
 }
 
 /**
+ * Opens the therapist's console in `host` (in `hostContext` when given, with `hostHooks` as its
+ * test hooks), waits for its identity and presses Go online. Returns the page and the room id.
+ */
+export async function openOnlineConsole({ servers, host, diagnostics, hostHooks, hostContext }) {
+  const hostPage = await openPage(
+    host,
+    `${servers.baseUrl}/console/`,
+    diagnostics,
+    hostHooks,
+    undefined,
+    { context: hostContext },
+  );
+  const roomId = await diagnostics.step('console derives its room id', () =>
+    readConsoleRoomId(hostPage),
+  );
+  await diagnostics.step('host clicks go-online', () =>
+    clickWhenPresent(hostPage, `${HOST_TAG} >>> [part~="go-online"]`),
+  );
+  return { hostPage, roomId };
+}
+
+/**
  * Walks through the product flow up to the admission. The host goes online, the visitor's button
  * shows the therapist as available, the visitor presses Talk now and joins from the device
  * check, and the host admits. Each page
@@ -398,20 +420,13 @@ export async function admitCall({
   visitorContext,
   visitorPrepare,
 }) {
-  const hostPage = await openPage(
+  const { hostPage, roomId } = await openOnlineConsole({
+    servers,
     host,
-    `${servers.baseUrl}/console/`,
     diagnostics,
     hostHooks,
-    undefined,
-    { context: hostContext },
-  );
-  const roomId = await diagnostics.step('console derives its room id', () =>
-    readConsoleRoomId(hostPage),
-  );
-  await diagnostics.step('host clicks go-online', () =>
-    clickWhenPresent(hostPage, `${HOST_TAG} >>> [part~="go-online"]`),
-  );
+    hostContext,
+  });
 
   // The demo website pins the console's identity: the static server writes the room id into
   // the embed's data-room.

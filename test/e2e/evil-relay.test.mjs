@@ -7,8 +7,8 @@ import { startEvilRelay } from './_evil-relay.mjs';
 import {
   clickWhenPresent,
   Diagnostics,
+  openOnlineConsole,
   openPage,
-  readConsoleRoomId,
   saveScreenshot,
   useServersAndBrowsers,
   waitUntil,
@@ -26,11 +26,7 @@ describe('call through a relay in the middle', () => {
   it('visitor shows the identity error', { timeout: TEST_TIMEOUT_MS }, async () => {
     await diagnostics.explainFailure(async () => {
       const { servers, host, visitor } = setup;
-      const hostPage = await openPage(host, `${servers.baseUrl}/console/`, diagnostics);
-      const roomId = await readConsoleRoomId(hostPage);
-      await diagnostics.step('host clicks go-online', () =>
-        clickWhenPresent(hostPage, `${HOST_TAG} >>> [part~="go-online"]`),
-      );
+      const { hostPage, roomId } = await openOnlineConsole({ servers, host, diagnostics });
       const visitorPage = await openPage(
         visitor,
         `${servers.baseUrl}/site/?room=${roomId}`,

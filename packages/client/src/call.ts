@@ -24,6 +24,17 @@ import {
 } from '@porchlight/protocol';
 import { ChatCipher } from './chat.js';
 import {
+  CallEndEvent,
+  CallSecuredEvent,
+  ChatMessageEvent,
+  EventQueue,
+  QualityChangeEvent,
+  RemoteStreamEvent,
+  StateChangeEvent,
+  TypedEventTarget,
+  type CallEventMap,
+} from './events.js';
+import {
   applyCodecPolicy,
   DEFAULT_CODEC_POLICY,
   findMediaWithoutAllowedCodec,
@@ -119,9 +130,11 @@ function codecPolicyFrom(hooks: TestHooks): CodecPolicy {
  * When no codec can be encrypted, the side that notices sends `call-error` and both end with
  * `no-common-codec`, so no call ever runs on a codec the worker does not handle.
  *
- * Dispatches `change` whenever a readable property changes.
+ * Dispatches `change` whenever a readable property changes, and the typed events of
+ * {@link CallEventMap}: `statechange`, `remotestream`, `secured`, `chatmessage` for each new
+ * message, `qualitychange` and, last of all, `end`.
  */
-export class Call extends EventTarget {
+export class Call extends TypedEventTarget<CallEventMap> {
   readonly callId: string;
   readonly role: Role;
   readonly localStream: MediaStream;
@@ -157,6 +170,15 @@ export class Call extends EventTarget {
   #downSince: number | null = null;
   #restartTimer: ReturnType<typeof setTimeout> | null = null;
   #iceRestarts = 0;
+  readonly #events = new EventQueue(this);
+  /** The values as the last events reported them. */
+  #reported: ReportedCallValues = {
+    state: 'connecting',
+    remoteStream: null,
+    sas: null,
+    messageCount: 0,
+    quality: null,
+  };
 
   constructor(params: CallParams) {
     super();
@@ -715,7 +737,45 @@ export class Call extends EventTarget {
     this.#changed();
   }
 
+  /** Dispatches `change`, then a typed event for each reported value that changed. */
   #changed(): void {
-    this.dispatchEvent(new Event('change'));
+    const reported = this.#reported;
+    const current: ReportedCallValues = {
+      state: this.#state,
+      remoteStream: this.#remoteStream,
+      sas: this.#sas,
+      messageCount: this.#messages.length,
+      quality: this.#quality,
+    };
+    this.#reported = current;
+    const events = [new Event('change')];
+    if (current.state !== reported.state) {
+      events.push(new StateChangeEvent(current.state, reported.state));
+    }
+    if (current.remoteStream !== reported.remoteStream && current.remoteStream !== null) {
+      events.push(new RemoteStreamEvent(current.remoteStream));
+    }
+    if (current.sas !== reported.sas && current.sas !== null) {
+      events.push(new CallSecuredEvent(current.sas, this.#identityVerified));
+    }
+    for (const message of this.#messages.slice(reported.messageCount)) {
+      events.push(new ChatMessageEvent(message));
+    }
+    if (current.quality !== reported.quality && current.quality !== null) {
+      events.push(new QualityChangeEvent(current.quality));
+    }
+    if (current.state === 'ended' && reported.state !== 'ended' && this.#endReason !== null) {
+      events.push(new CallEndEvent(this.#endReason));
+    }
+    this.#events.emit(...events);
   }
+}
+
+/** The values of a call that have typed events, as {@link Call} last reported them. */
+interface ReportedCallValues {
+  state: CallState;
+  remoteStream: MediaStream | null;
+  sas: string | null;
+  messageCount: number;
+  quality: NetworkQuality | null;
 }

@@ -2,6 +2,15 @@ import { roomIdFromPublicKey } from '@porchlight/e2ee';
 import type { PresenceStatus, ServerMessage } from '@porchlight/protocol';
 import { backoffDelay } from './backoff.js';
 import { Call } from './call.js';
+import {
+  CallStartEvent,
+  ClientErrorEvent,
+  EventQueue,
+  KnockEvent,
+  StateChangeEvent,
+  TypedEventTarget,
+  type HostClientEventMap,
+} from './events.js';
 import { requestCallMedia, stopStream } from './media.js';
 import { SignalingConnection, type SignalingMessageEvent } from './signaling.js';
 import { requireTransformApi } from './transforms.js';
@@ -23,9 +32,10 @@ const RECONNECT_BACKOFF = { baseMs: 500, maxMs: 15_000 };
 /**
  * The therapist's side: goes online, sees knocks, admits or declines, and runs the call.
  *
- * Dispatches `change` whenever a readable property changes.
+ * Dispatches `change` whenever a readable property changes, and the typed events of
+ * {@link HostClientEventMap}: `statechange`, `knock` for each new knock, `callstart` and `error`.
  */
-export class HostClient extends EventTarget {
+export class HostClient extends TypedEventTarget<HostClientEventMap> {
   /** Room id: the identity's public key in unpadded base64url. */
   readonly room: string;
   readonly #options: HostClientOptions;
@@ -40,6 +50,13 @@ export class HostClient extends EventTarget {
   #reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   /** Least delay before the next reconnect, from the relay's `going-away`; 0 otherwise. */
   #retryAfterMs = 0;
+  readonly #events = new EventQueue(this);
+  /** State, knocks and call as the last events reported them. */
+  #reported: { state: HostState; knocks: readonly Knock[]; call: Call | null } = {
+    state: 'idle',
+    knocks: [],
+    call: null,
+  };
 
   /**
    * @throws {PorchlightError} `identity-mismatch` when `options.room` is given and is not the
@@ -351,7 +368,22 @@ export class HostClient extends EventTarget {
     this.#changed();
   }
 
+  /** Dispatches `change`, then a typed event for each reported value that changed. */
   #changed(): void {
-    this.dispatchEvent(new Event('change'));
+    const reported = this.#reported;
+    const current = { state: this.#state, knocks: this.#knocks, call: this.#call };
+    this.#reported = current;
+    const events = [new Event('change')];
+    if (current.state !== reported.state) {
+      events.push(new StateChangeEvent(current.state, reported.state));
+      if (current.state === 'error' && this.#error) events.push(new ClientErrorEvent(this.#error));
+    }
+    for (const knock of current.knocks) {
+      if (!reported.knocks.includes(knock)) events.push(new KnockEvent(knock));
+    }
+    if (current.call !== reported.call && current.call !== null) {
+      events.push(new CallStartEvent(current.call));
+    }
+    this.#events.emit(...events);
   }
 }

@@ -1,6 +1,15 @@
 import type { ServerMessage } from '@porchlight/protocol';
 import { backoffDelay } from './backoff.js';
 import { Call } from './call.js';
+import {
+  CallStartEvent,
+  ClientErrorEvent,
+  EventQueue,
+  PresenceChangeEvent,
+  StateChangeEvent,
+  TypedEventTarget,
+  type VisitorClientEventMap,
+} from './events.js';
 import { requestCallMedia, stopStream } from './media.js';
 import { SignalingConnection, type SignalingMessageEvent } from './signaling.js';
 import { requireTransformApi } from './transforms.js';
@@ -39,17 +48,20 @@ export interface StartCallOptions {
 /**
  * The visitor's side: watches the therapist's presence, knocks, waits and runs the call.
  *
- * Dispatches `change` whenever a readable property changes.
+ * Dispatches `change` whenever a readable property changes, and the typed events of
+ * {@link VisitorClientEventMap}: `statechange`, `presencechange`, `callstart` and `error`.
  *
  * @example Start a call from a custom button
  * ```ts
  * const client = new VisitorClient({ server: 'wss://relay.example.org', room, workerUrl });
- * client.addEventListener('change', () => render(client.state, client.presence));
+ * client.addEventListener('presencechange', (event) => showPresence(event.presence));
+ * client.addEventListener('callstart', (event) => showCall(event.call));
+ * client.addEventListener('error', (event) => showError(event.error.code));
  * client.connect();
  * button.onclick = () => client.startCall({ name: 'Sam' });
  * ```
  */
-export class VisitorClient extends EventTarget {
+export class VisitorClient extends TypedEventTarget<VisitorClientEventMap> {
   readonly #options: ClientOptions;
   #signaling: SignalingConnection | null = null;
   #state: VisitorState = 'idle';
@@ -69,6 +81,13 @@ export class VisitorClient extends EventTarget {
   #reknockTimer: ReturnType<typeof setTimeout> | null = null;
   /** The state to return to once a reconnect succeeds: `ready`, or `waiting` to knock again. */
   #resumeState: 'ready' | 'waiting' = 'ready';
+  readonly #events = new EventQueue(this);
+  /** State, presence and call as the last events reported them. */
+  #reported: { state: VisitorState; presence: PresenceDetail | null; call: Call | null } = {
+    state: 'idle',
+    presence: null,
+    call: null,
+  };
 
   constructor(options: ClientOptions) {
     super();
@@ -403,8 +422,23 @@ export class VisitorClient extends EventTarget {
     this.#changed();
   }
 
+  /** Dispatches `change`, then a typed event for each reported value that changed. */
   #changed(): void {
-    this.dispatchEvent(new Event('change'));
+    const reported = this.#reported;
+    const current = { state: this.#state, presence: this.#presence, call: this.#call };
+    this.#reported = current;
+    const events = [new Event('change')];
+    if (current.presence !== reported.presence) {
+      events.push(new PresenceChangeEvent(current.presence));
+    }
+    if (current.state !== reported.state) {
+      events.push(new StateChangeEvent(current.state, reported.state));
+      if (current.state === 'error' && this.#error) events.push(new ClientErrorEvent(this.#error));
+    }
+    if (current.call !== reported.call && current.call !== null) {
+      events.push(new CallStartEvent(current.call));
+    }
+    this.#events.emit(...events);
   }
 }
 
