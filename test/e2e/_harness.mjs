@@ -327,17 +327,25 @@ export async function waitUntil(read, done, { description, timeoutMs = 20_000, i
 }
 
 /**
+ * Waits until an element matches `selector`, polling for the reason {@link clickWhenPresent}
+ * gives.
+ */
+export async function waitForElement(page, selector, timeoutMs = 15_000) {
+  await waitUntil(
+    async () => (await page.$(selector)) !== null,
+    (present) => present,
+    { description: `an element matching ${selector}`, timeoutMs },
+  );
+}
+
+/**
  * Clicks the first element matching `selector` once it exists, polling for it because puppeteer
  * 24.43 watches only the light DOM for changes and misses elements that appear later inside a
  * shadow root. The click itself still waits for the element to be visible, enabled and stable.
  */
 export async function clickWhenPresent(page, selector, timeoutMs = 15_000) {
   const started = Date.now();
-  await waitUntil(
-    async () => (await page.$(selector)) !== null,
-    (present) => present,
-    { description: `an element matching ${selector}`, timeoutMs },
-  );
+  await waitForElement(page, selector, timeoutMs);
   const remainingMs = Math.max(1_000, timeoutMs - (Date.now() - started));
   await page.locator(selector).setTimeout(remainingMs).click();
 }

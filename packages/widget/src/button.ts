@@ -97,7 +97,13 @@ export class PorchlightButton extends LitElement {
         align-items: flex-start;
       }
 
+      /* A panel taller than the screen (a call on a phone) scrolls inside itself, so that its
+         top stays reachable above the fixed bottom edge. */
       :host([floating]) .panel {
+        max-height: calc(100vh - 2rem);
+        max-height: calc(100dvh - 2rem);
+        overflow-y: auto;
+        overscroll-behavior: contain;
         padding: 0.75rem;
         border: 1px solid var(--_border);
         border-radius: var(--_radius);
@@ -197,6 +203,11 @@ export class PorchlightButton extends LitElement {
           bottom: 0.5rem;
           left: 0.5rem;
           max-width: none;
+        }
+
+        :host([floating]) .panel {
+          max-height: calc(100vh - 1rem);
+          max-height: calc(100dvh - 1rem);
         }
 
         .in-call,
