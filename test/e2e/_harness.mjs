@@ -6,6 +6,7 @@
 // browsers send ICE checks nowhere but 127.0.0.1. Set PORCHLIGHT_E2E_VERBOSE=1 to also print the
 // page and relay log live to stderr, and PORCHLIGHT_E2E_WIDGET_DIR to serve another widget build
 // than packages/widget/dist at /dist/.
+import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -361,6 +362,23 @@ export const HOST_TAG = 'porchlight-console';
 /** Tag of the visitor's button element on the demo website. */
 export const VISITOR_TAG = 'porchlight-button';
 
+/** Reads one field of the current call of the element `tagName`, or null when it has no call. */
+export async function readCall(page, tagName, field) {
+  return page.evaluate(
+    (tag, name) => {
+      const call = document.querySelector(tag)?.call;
+      return call ? call[name] : null;
+    },
+    tagName,
+    field,
+  );
+}
+
+/** Reads the console's reflected `status`: `offline`, `online` or `in-call`. */
+export async function consoleStatus(page) {
+  return page.evaluate((tag) => document.querySelector(tag)?.getAttribute('status'), HOST_TAG);
+}
+
 /**
  * Adds hooks to the enclosing `describe` that start the relay, the static server and one Chromium
  * for each side before its tests, and close them after. Returns the object whose `servers`,
@@ -416,6 +434,8 @@ export async function openOnlineConsole({ servers, host, diagnostics, hostHooks,
  * check, and the host admits. Each page
  * opens in `hostContext` or `visitorContext` when given, with `hostHooks` or `visitorHooks` as
  * its test hooks. `visitorPrepare(page)`, when given, runs on the visitor's page before it loads.
+ * The visitor opens `visitorPath` (the demo website unless given) with the console's room id as
+ * `?room=`.
  */
 export async function admitCall({
   servers,
@@ -427,6 +447,7 @@ export async function admitCall({
   hostContext,
   visitorContext,
   visitorPrepare,
+  visitorPath = '/site/',
 }) {
   const { hostPage, roomId } = await openOnlineConsole({
     servers,
@@ -436,11 +457,11 @@ export async function admitCall({
     hostContext,
   });
 
-  // The demo website pins the console's identity: the static server writes the room id into
-  // the embed's data-room.
+  // The visitor's page pins the console's identity: the static server writes the room id into
+  // its room and data-room attributes.
   const visitorPage = await openPage(
     visitor,
-    `${servers.baseUrl}/site/?room=${roomId}`,
+    `${servers.baseUrl}${visitorPath}?room=${roomId}`,
     diagnostics,
     visitorHooks,
     visitorPrepare,
@@ -482,6 +503,73 @@ export async function placeCall(options) {
     );
   }
   return { hostPage, visitorPage };
+}
+
+/** Pause between two samples of the counters that must keep growing. */
+export const GROWTH_WINDOW_MS = 2_500;
+
+function assertGrows(before, after, label) {
+  assert.ok(before > 0, `${label} is ${before} at the first sample, expected more than 0`);
+  assert.ok(after > before, `${label} did not grow: ${before} then ${after}`);
+}
+
+/** Checks that media arrives, decodes and passes through the E2EE transforms in both directions. */
+export function assertMediaFlows(first, second, side) {
+  assert.equal(first.error, undefined, `${side}: ${first.error}`);
+  assert.equal(second.error, undefined, `${side}: ${second.error}`);
+
+  assertGrows(
+    first.inbound.video.framesDecoded,
+    second.inbound.video.framesDecoded,
+    `${side} remote video framesDecoded`,
+  );
+  assertGrows(
+    first.inbound.audio.packetsReceived,
+    second.inbound.audio.packetsReceived,
+    `${side} remote audio packetsReceived`,
+  );
+  assertGrows(
+    first.inbound.audio.totalSamplesReceived,
+    second.inbound.audio.totalSamplesReceived,
+    `${side} remote audio totalSamplesReceived`,
+  );
+
+  for (const direction of ['encrypt', 'decrypt']) {
+    for (const kind of ['audio', 'video']) {
+      assertGrows(
+        first.e2ee[direction][kind].frames,
+        second.e2ee[direction][kind].frames,
+        `${side} e2ee ${direction}.${kind}.frames`,
+      );
+    }
+  }
+}
+
+/**
+ * Waits until both sides decoded their first remote video frame, then samples the call stats of
+ * both sides twice, `GROWTH_WINDOW_MS` apart. Returns `[first, second]`, each `[host, visitor]`.
+ */
+export async function sampleBothSides(hostPage, visitorPage, diagnostics) {
+  const sides = [
+    ['host', hostPage, HOST_TAG],
+    ['visitor', visitorPage, VISITOR_TAG],
+  ];
+  for (const [side, page, tag] of sides) {
+    await waitUntil(
+      () => readCallStats(page, tag),
+      (stats) => stats.inbound?.video.framesDecoded > 0,
+      { description: `${side} to decode its first remote video frame` },
+    );
+  }
+
+  const first = await Promise.all(sides.map(([, page, tag]) => readCallStats(page, tag)));
+  await sleep(GROWTH_WINDOW_MS);
+  const second = await Promise.all(sides.map(([, page, tag]) => readCallStats(page, tag)));
+  for (const [index, [side]] of sides.entries()) {
+    diagnostics.add(`${side} stats`, JSON.stringify(first[index]));
+    diagnostics.add(`${side} stats`, JSON.stringify(second[index]));
+  }
+  return [first, second];
 }
 
 /**

@@ -6,84 +6,21 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  assertMediaFlows,
   Diagnostics,
+  GROWTH_WINDOW_MS,
   HOST_TAG,
   placeCall,
   readCallIdentity,
   readCallStats,
+  sampleBothSides,
   saveScreenshot,
   useServersAndBrowsers,
   VISITOR_TAG,
   waitUntil,
 } from './_harness.mjs';
+
 const TEST_TIMEOUT_MS = 60_000;
-
-/** Pause between two samples of the counters that must keep growing. */
-const GROWTH_WINDOW_MS = 2_500;
-
-function assertGrows(before, after, label) {
-  assert.ok(before > 0, `${label} is ${before} at the first sample, expected more than 0`);
-  assert.ok(after > before, `${label} did not grow: ${before} then ${after}`);
-}
-
-/** Checks that media arrives, decodes and passes through the E2EE transforms in both directions. */
-function assertMediaFlows(first, second, side) {
-  assert.equal(first.error, undefined, `${side}: ${first.error}`);
-  assert.equal(second.error, undefined, `${side}: ${second.error}`);
-
-  assertGrows(
-    first.inbound.video.framesDecoded,
-    second.inbound.video.framesDecoded,
-    `${side} remote video framesDecoded`,
-  );
-  assertGrows(
-    first.inbound.audio.packetsReceived,
-    second.inbound.audio.packetsReceived,
-    `${side} remote audio packetsReceived`,
-  );
-  assertGrows(
-    first.inbound.audio.totalSamplesReceived,
-    second.inbound.audio.totalSamplesReceived,
-    `${side} remote audio totalSamplesReceived`,
-  );
-
-  for (const direction of ['encrypt', 'decrypt']) {
-    for (const kind of ['audio', 'video']) {
-      assertGrows(
-        first.e2ee[direction][kind].frames,
-        second.e2ee[direction][kind].frames,
-        `${side} e2ee ${direction}.${kind}.frames`,
-      );
-    }
-  }
-}
-
-/**
- * Waits until both sides decoded their first remote video frame, then samples the call stats of
- * both sides twice, `GROWTH_WINDOW_MS` apart. Returns `[first, second]`, each `[host, visitor]`.
- */
-async function sampleBothSides(hostPage, visitorPage, diagnostics) {
-  const sides = [
-    ['host', hostPage, HOST_TAG],
-    ['visitor', visitorPage, VISITOR_TAG],
-  ];
-  for (const [side, page, tag] of sides) {
-    await waitUntil(
-      () => readCallStats(page, tag),
-      (stats) => stats.inbound?.video.framesDecoded > 0,
-      { description: `${side} to decode its first remote video frame` },
-    );
-  }
-
-  const first = await Promise.all(sides.map(([, page, tag]) => readCallStats(page, tag)));
-  await sleep(GROWTH_WINDOW_MS);
-  const second = await Promise.all(sides.map(([, page, tag]) => readCallStats(page, tag)));
-  for (const [index, [side]] of sides.entries()) {
-    diagnostics.add(`${side} stats`, JSON.stringify(first[index]));
-    diagnostics.add(`${side} stats`, JSON.stringify(second[index]));
-  }
-  return [first, second];
-}
 
 describe('call between two browsers', () => {
   const diagnostics = new Diagnostics();

@@ -9,9 +9,11 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   clickWhenPresent,
+  consoleStatus,
   Diagnostics,
   launchBrowser,
   placeCall,
+  readCall,
   readCallStats,
   requireWidgetBuild,
   startServers,
@@ -26,22 +28,6 @@ const HOOK_TIMEOUT_MS = 30_000;
 const HANG_UP_DEADLINE_MS = 5_000;
 /** How long the link stays down: longer than Chromium takes to call ICE `disconnected`. */
 const LINK_DOWN_MS = 8_000;
-
-/** Reads a property path of the element's current call, for example `state`. */
-function readCall(page, tag, field) {
-  return page.evaluate(
-    (selector, name) => {
-      const call = document.querySelector(selector)?.call;
-      return call ? call[name] : null;
-    },
-    tag,
-    field,
-  );
-}
-
-function consoleStatus(page) {
-  return page.evaluate((tag) => document.querySelector(tag)?.getAttribute('status'), HOST_TAG);
-}
 
 describe('resilience', () => {
   const diagnostics = new Diagnostics();
