@@ -94,6 +94,12 @@ describe('resilience', () => {
 
       await visitorPage.locator(`${VISITOR_TAG} >>> [part~="chat-input"]`).fill('Hello there');
       await clickWhenPresent(visitorPage, `${VISITOR_TAG} >>> [part~="chat-send"]`);
+      // The host answers once the greeting arrived, so each side's list has a fixed order.
+      await waitUntil(
+        () => readCall(hostPage, HOST_TAG, 'messages'),
+        (messages) => messages?.length === 1,
+        { description: 'the greeting on the host side' },
+      );
       const long = 'Long message. '.repeat(3_000); // 42,000 bytes: three chunks
       await hostPage.evaluate(
         (tag, text) => document.querySelector(tag).call.sendMessage(text),
