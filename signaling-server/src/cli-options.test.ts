@@ -1,4 +1,8 @@
-import { describe, expect, test } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { randomRoom } from './_test-client.js';
 import { envName, formatWebSocketUrl, parseCommandLine, UsageError } from './cli-options.js';
 
 describe('parseCommandLine', () => {
@@ -130,6 +134,88 @@ describe('parseCommandLine', () => {
     for (const [args, env] of bad) {
       expect(() => parseCommandLine(args, env), args.join(' ')).toThrow(UsageError);
     }
+  });
+});
+
+describe('parseCommandLine served rooms', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'porchlight-rooms-'));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  /** Writes `text` to a new file in the test folder and returns its path. */
+  function roomsFile(name: string, text: string): string {
+    const path = join(folder, name);
+    writeFileSync(path, text);
+    return path;
+  }
+
+  /** Returns the served rooms of a command line, or 'help' when it printed help. */
+  function servedRooms(args: string[], env: Record<string, string> = {}) {
+    const command = parseCommandLine(args, env);
+    return command.kind === 'run' ? command.options.rooms : 'help';
+  }
+
+  test('rooms are unset without flag or environment', () => {
+    expect(servedRooms([])).toBeUndefined();
+    expect(servedRooms(['--rooms='])).toBeUndefined();
+    expect(servedRooms([], { PORCHLIGHT_ROOMS: ' , ' })).toBeUndefined();
+  });
+
+  test('rooms from flag or environment', () => {
+    const [a, b] = [randomRoom(), randomRoom()];
+    expect(servedRooms([`--rooms=${a}, ${b}`])).toEqual([a, b]);
+    expect(servedRooms([], { PORCHLIGHT_ROOMS: `${a},${b},${a}` })).toEqual([a, b]);
+  });
+
+  test('rooms file skips blank and comment lines', () => {
+    const [a, b, c] = [randomRoom(), randomRoom(), randomRoom()];
+    const path = roomsFile('good.txt', `# Practice rooms\r\n${a}\n\n  ${b}  \n# ${c}\n`);
+    expect(servedRooms(['--rooms-file', path])).toEqual([a, b]);
+    expect(servedRooms([], { PORCHLIGHT_ROOMS_FILE: path })).toEqual([a, b]);
+    expect(servedRooms([`--rooms=${c}`, '--rooms-file', path])).toEqual([c, a, b]);
+  });
+
+  test('room id starting with a dash', () => {
+    // About one room id in 64 starts with "-", which parseArgs reads as a flag after a space.
+    let room = randomRoom();
+    while (!room.startsWith('-')) room = randomRoom();
+    expect(servedRooms([`--rooms=${room}`])).toEqual([room]);
+    expect(() => parseCommandLine(['--rooms', room], {})).toThrow("use '--rooms=-XYZ'");
+  });
+
+  test('bad rooms entry is named in the error', () => {
+    const good = randomRoom();
+    const offCurve = Buffer.alloc(32, 0xff).toString('base64url');
+    for (const bad of ['not-a-room', `${good}=`, offCurve, good.slice(1)]) {
+      const parse = () => parseCommandLine([`--rooms=${good},${bad}`], {});
+      expect(parse, bad).toThrow(UsageError);
+      expect(parse, bad).toThrow(`Invalid --rooms entry "${bad}": expected a room id`);
+    }
+    const fromEnv = () => parseCommandLine([], { PORCHLIGHT_ROOMS: 'x' });
+    expect(fromEnv).toThrow('Invalid PORCHLIGHT_ROOMS entry "x"');
+  });
+
+  test('bad rooms file line is named in the error', () => {
+    const path = roomsFile('bad.txt', `${randomRoom()}\n# comment\nsomething else\n`);
+    const parse = () => parseCommandLine(['--rooms-file', path], {});
+    expect(parse).toThrow(UsageError);
+    expect(parse).toThrow(`Invalid --rooms-file "${path}" line 3 "something else"`);
+  });
+
+  test('long bad entry is cut in the error', () => {
+    const parse = () => parseCommandLine([`--rooms=${'y'.repeat(500)}`], {});
+    expect(parse).toThrow(`"${'y'.repeat(60)}…"`);
+    expect(parse).not.toThrow('y'.repeat(61));
+  });
+
+  test('missing or empty rooms file is rejected', () => {
+    const missing = join(folder, 'missing.txt');
+    expect(() => parseCommandLine(['--rooms-file', missing], {})).toThrow(
+      `Invalid --rooms-file "${missing}": cannot read the file (ENOENT)`,
+    );
+    const empty = roomsFile('empty.txt', '# no rooms yet\n\n');
+    expect(() => parseCommandLine([], { PORCHLIGHT_ROOMS_FILE: empty })).toThrow(
+      `Invalid PORCHLIGHT_ROOMS_FILE "${empty}": the file lists no room id`,
+    );
   });
 });
 

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { isRoomId, quoteRoomEntry } from './hello.js';
 import type { RelayLogLevel } from './log.js';
 import type { TurnSettings } from './turn.js';
 
@@ -21,6 +23,8 @@ export interface CliOptions {
   shutdownGraceMs: number;
   logLevel: RelayLogLevel;
   turn?: TurnSettings;
+  /** Room ids the relay serves, from `--rooms` and `--rooms-file`. Undefined serves every room. */
+  rooms?: string[];
   redisUrl?: string;
   redisHeartbeatMs: number;
 }
@@ -203,6 +207,18 @@ const USAGE_LINES = [
     String(TURN_TTL_DEFAULT_SECONDS),
   ),
   usageLine(
+    '--rooms=<list>',
+    'Comma-separated room ids to serve; others get room-unknown. Keep the =: ids may start with -',
+    'rooms',
+    'empty, which serves every valid room id',
+  ),
+  usageLine(
+    '--rooms-file <path>',
+    'File of room ids this relay serves, one per line; # starts a comment; adds to --rooms',
+    'rooms-file',
+    'none',
+  ),
+  usageLine(
     '--redis-url <url>',
     'Share rooms with the other relays on this Redis (redis:// or rediss:// URL)',
     'redis-url',
@@ -229,8 +245,9 @@ export class UsageError extends Error {
 /**
  * Reads flags and environment variables.
  *
- * @throws {UsageError} On an unknown flag, a missing value, a value out of range, or only one of
- *   `--turn-secret` and `--turn-urls`.
+ * @throws {UsageError} On an unknown flag, a missing value, a value out of range, only one of
+ *   `--turn-secret` and `--turn-urls`, an entry of `--rooms` or `--rooms-file` that is not a room
+ *   id, or a rooms file that cannot be read or lists no room.
  */
 export function parseCommandLine(
   args: readonly string[],
@@ -244,6 +261,8 @@ export function parseCommandLine(
     'turn-ttl-seconds',
     'log-level',
     'redis-url',
+    'rooms',
+    'rooms-file',
     ...INTEGER_SETTINGS.map((setting) => setting.flag),
   ];
   let values: Record<string, string | boolean | undefined>;
@@ -306,6 +325,8 @@ export function parseCommandLine(
   }
   const turn = parseTurn(read);
   if (turn !== undefined) options.turn = turn;
+  const rooms = parseRooms(read);
+  if (rooms !== undefined) options.rooms = rooms;
   return { kind: 'run', options };
 }
 
@@ -354,6 +375,56 @@ function parseTurn(
       ? TURN_TTL_DEFAULT_SECONDS
       : parseInteger(ttl.text, ttl.source, 60, 7 * 24 * 3600);
   return { secret: secret.text as string, urls: urlList, ttlSeconds };
+}
+
+/**
+ * Reads the served rooms from `--rooms` and `--rooms-file`, checking every entry. Returns
+ * undefined when neither is set, which serves every room.
+ */
+function parseRooms(
+  read: (flag: string) => { text: string | undefined; source: string },
+): string[] | undefined {
+  const list = read('rooms');
+  const file = read('rooms-file');
+  const rooms = new Set<string>();
+  for (const room of parseList(list.text)) {
+    if (!isRoomId(room)) {
+      throw new UsageError(`Invalid ${list.source} entry ${quoteRoomEntry(room)}: ${ROOM_ID_HINT}`);
+    }
+    rooms.add(room);
+  }
+  if (file.text !== undefined && file.text !== '') {
+    for (const room of readRoomsFile(file.text, file.source)) rooms.add(room);
+  }
+  return rooms.size === 0 ? undefined : [...rooms];
+}
+
+const ROOM_ID_HINT =
+  'expected a room id, the 43-character Ed25519 public key that the therapist\'s console shows';
+
+/** Reads a rooms file of one room id per line, skipping blank lines and lines that start with #. */
+function readRoomsFile(path: string, source: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = (error as { code?: unknown }).code ?? String(error);
+    throw new UsageError(`Invalid ${source} "${path}": cannot read the file (${String(reason)})`);
+  }
+  const rooms: string[] = [];
+  for (const [index, line] of text.split(/\r?\n/).entries()) {
+    const entry = line.trim();
+    if (entry === '' || entry.startsWith('#')) continue;
+    if (!isRoomId(entry)) {
+      const where = `${source} "${path}" line ${index + 1}`;
+      throw new UsageError(`Invalid ${where} ${quoteRoomEntry(entry)}: ${ROOM_ID_HINT}`);
+    }
+    rooms.push(entry);
+  }
+  if (rooms.length === 0) {
+    throw new UsageError(`Invalid ${source} "${path}": the file lists no room id`);
+  }
+  return rooms;
 }
 
 /** Formats the WebSocket URL of a listening address, with brackets around IPv6 addresses. */

@@ -28,6 +28,8 @@ describe('porchlight-signaling', () => {
       'turn-urls',
       'turn-secret',
       'turn-ttl-seconds',
+      'rooms',
+      'rooms-file',
       'log-level',
     ];
     const flags = names.flatMap((name) => [`--${name}`, envName(name)]);

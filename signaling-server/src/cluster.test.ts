@@ -1,4 +1,4 @@
-import type { SignalPayload } from '@porchlight/protocol';
+import { CloseCode, PROTOCOL_VERSION, type SignalPayload } from '@porchlight/protocol';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startRedisServer, type RedisServer } from '../../scripts/_redis-server.mjs';
@@ -29,7 +29,8 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-function startNode(): Promise<RelayProcess> {
+/** Starts a relay process on the shared Redis; `extraArgs` adds flags such as `--rooms`. */
+function startNode(extraArgs: string[] = []): Promise<RelayProcess> {
   return startRelayProcess([
     '--port',
     '0',
@@ -39,6 +40,7 @@ function startNode(): Promise<RelayProcess> {
     String(HEARTBEAT_MS),
     '--log-level',
     'silent',
+    ...extraArgs,
   ]);
 }
 
@@ -65,6 +67,30 @@ async function hostGoesAvailable(host: TestClient, visitor: TestClient): Promise
 }
 
 describe('relays sharing rooms on Redis', () => {
+  test('each node checks its own served rooms', async () => {
+    const [listed, unlisted] = [randomRoom(), randomRoom()];
+    const nodeA = await startNode([`--rooms=${listed}`]);
+    const nodeB = await startNode();
+    try {
+      // Node B serves every room, so the host of the unlisted room is online there.
+      const host = await TestClient.join(nodeB.url, 'host', unlisted);
+      host.send({ type: 'set-presence', status: 'available' });
+      const visitorB = await TestClient.join(nodeB.url, 'visitor', unlisted);
+      expect((await visitorB.next('presence')).status).toBe('available');
+
+      const visitorA = await TestClient.connect(nodeA.url);
+      visitorA.send({ type: 'hello', version: PROTOCOL_VERSION, role: 'visitor', room: unlisted });
+      expect((await visitorA.next('error')).code).toBe('room-unknown');
+      expect((await visitorA.closed).code).toBe(CloseCode.roomUnknown);
+
+      const listedVisitor = await TestClient.join(nodeA.url, 'visitor', listed);
+      expect((await listedVisitor.next('presence')).status).toBe('offline');
+      await Promise.all([host.close(), visitorB.close(), listedVisitor.close()]);
+    } finally {
+      await Promise.all([nodeA.stop('SIGKILL'), nodeB.stop('SIGKILL')]);
+    }
+  });
+
   test('visitor on node B sees presence of host on node A', async () => {
     await withTwoNodes(async (nodeA, nodeB) => {
       const room = randomRoom();

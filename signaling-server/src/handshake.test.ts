@@ -58,7 +58,7 @@ describe('hello', () => {
 
   test('malformed hello closes with 4001 and names the field', async () => {
     const client = await TestClient.connect(relay.url);
-    client.send({ type: 'hello', version: PROTOCOL_VERSION, role: 'visitor', room: 'no spaces' });
+    client.send({ type: 'hello', version: PROTOCOL_VERSION, role: 'visitor', room: 42 });
 
     const error = await client.next('error');
     expect(error.code).toBe('hello-required');
@@ -66,22 +66,29 @@ describe('hello', () => {
     expect((await client.closed).code).toBe(4001);
   });
 
-  test('room that is no public key closes with 4001', async () => {
-    // 43 canonical base64url characters, but not all of them decode to a curve point.
-    const notOnCurve = findRoomOffCurve();
+  test('room that is no room id closes with 4004', async () => {
+    // The last three are 43 canonical base64url characters, but not all decode to a curve point.
     const rooms = [
+      '',
+      'no spaces',
+      'OPEN-THIS-PAGE-FROM-THE-CONSOLE',
+      ` ${randomRoom()}`,
+      `${randomRoom()}=`,
+      'x'.repeat(5000),
       Buffer.alloc(24).toString('base64url'),
       `${randomRoom().slice(0, 42)}B`,
-      notOnCurve,
+      findRoomOffCurve(),
     ];
     for (const role of ['host', 'visitor'] as const) {
       for (const room of rooms) {
         const client = await TestClient.connect(relay.url);
         client.send({ type: 'hello', version: PROTOCOL_VERSION, role, room });
         const error = await client.next('error');
-        expect(error.code, room).toBe('hello-required');
-        expect(error.message, room).toContain('"room"');
-        expect((await client.closed).code, room).toBe(CloseCode.helloRequired);
+        expect(error.code, room).toBe('room-unknown');
+        expect(error.message, room).toContain('"room" is not a room id');
+        const closed = await client.closed;
+        expect(closed.code, room).toBe(CloseCode.roomUnknown);
+        expect(closed.reason, room).toBe('room unknown');
       }
     }
   });

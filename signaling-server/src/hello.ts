@@ -17,11 +17,16 @@ export type HelloResult =
 /**
  * Checks the first frame of a connection. Anything but a valid `hello` for this protocol
  * version is rejected with `hello-required` (close 4001), or with `unsupported-version`
- * (close 4002) when the frame is a `hello` that names another version.
+ * (close 4002) when the frame is a `hello` that names another version. A `hello` whose room is
+ * not a room id, or not in `servedRooms`, is rejected with `room-unknown` (close 4004).
  *
  * @param frame The frame as text, or undefined for a binary frame.
+ * @param servedRooms The rooms this relay serves, or undefined to serve every valid room id.
  */
-export function checkHello(frame: string | undefined): HelloResult {
+export function checkHello(
+  frame: string | undefined,
+  servedRooms?: ReadonlySet<string>,
+): HelloResult {
   if (frame === undefined) return helloRequired('Expected a hello message in a text frame');
 
   const result = parseClientMessage(frame);
@@ -38,8 +43,12 @@ export function checkHello(frame: string | undefined): HelloResult {
     return helloRequired(`Expected a hello message first: got "${message.type}"`);
   }
   if (message.version !== PROTOCOL_VERSION) return unsupportedVersion(message.version);
-  if (decodeRoomKey(message.room) === undefined) {
-    return helloRequired('Expected a valid hello message: "room" is not an Ed25519 public key');
+  // The room text is never quoted back: it may be anything a page put in its embed.
+  if (!isRoomId(message.room)) {
+    return roomUnknown('Room unknown: "room" is not a room id (an Ed25519 public key)');
+  }
+  if (servedRooms !== undefined && !servedRooms.has(message.room)) {
+    return roomUnknown('Room unknown: this relay does not serve the room');
   }
   return { ok: true, hello: message };
 }
@@ -80,6 +89,23 @@ export function checkAuthenticate(
   }
   if (!valid) return authFailed('Authentication failed: the signature does not match the room');
   return { ok: true };
+}
+
+/**
+ * Returns whether `room` is a room id: an Ed25519 public key (a point on the curve) in canonical
+ * unpadded base64url.
+ */
+export function isRoomId(room: string): boolean {
+  return decodeRoomKey(room) !== undefined;
+}
+
+/**
+ * Quotes one entry of a configured room list for an error message, cut to 60 characters so that
+ * a wrong file cannot flood the output.
+ */
+export function quoteRoomEntry(entry: unknown): string {
+  if (typeof entry !== 'string') return typeof entry;
+  return JSON.stringify(entry.length > 60 ? `${entry.slice(0, 60)}…` : entry);
 }
 
 /** Decodes a room id to its Ed25519 public key, or returns undefined when it is not a valid key. */
@@ -128,6 +154,16 @@ function helloRequired(message: string): HelloResult {
     message,
     closeCode: CloseCode.helloRequired,
     closeReason: 'hello required',
+  };
+}
+
+function roomUnknown(message: string): HelloResult {
+  return {
+    ok: false,
+    code: 'room-unknown',
+    message,
+    closeCode: CloseCode.roomUnknown,
+    closeReason: 'room unknown',
   };
 }
 

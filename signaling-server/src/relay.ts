@@ -9,7 +9,13 @@ import {
 } from '@porchlight/protocol';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { Connection, createId, type ConnectionLimits } from './connection.js';
-import { checkAuthenticate, checkHello, createChallenge } from './hello.js';
+import {
+  checkAuthenticate,
+  checkHello,
+  createChallenge,
+  isRoomId,
+  quoteRoomEntry,
+} from './hello.js';
 import { AddressCounter, clientAddress } from './limits.js';
 import { createRoomHasher, stderrLogger, type RelayLogger } from './log.js';
 import { createRelayMetrics, type RejectionReason } from './metrics.js';
@@ -63,6 +69,12 @@ export interface RelayOptions {
   turn?: TurnSettings;
   /** Time clients get to close after `going-away` before they are dropped, in ms. Default 2000. */
   shutdownGraceMs?: number;
+  /**
+   * Room ids this relay serves. A `hello` for any other room gets `room-unknown` and close 4004,
+   * from hosts and visitors alike. Default: every valid room id. With `redisUrl`, each relay
+   * checks its own list.
+   */
+  rooms?: string[];
   /**
    * Redis URL, such as `redis://127.0.0.1:6379`. With it, relay processes on the same Redis
    * share rooms, so a host and a visitor may connect to different processes. Default: none,
@@ -130,6 +142,7 @@ export function createRelay(options: RelayOptions = {}): Relay {
   const shutdownGraceMs = options.shutdownGraceMs ?? 2000;
   const redisUrl = options.redisUrl;
   const redisHeartbeatMs = options.redisHeartbeatMs ?? 1000;
+  const servedRooms = options.rooms === undefined ? undefined : checkRooms(options.rooms);
 
   if (typeof host !== 'string' || host === '') {
     throw new TypeError(`Invalid option "host": expected a non-empty string`);
@@ -298,7 +311,7 @@ export function createRelay(options: RelayOptions = {}): Relay {
   }
 
   function onFirstMessage(connection: Connection, frame: string | undefined): void {
-    const result = checkHello(frame);
+    const result = checkHello(frame, servedRooms);
     if (!result.ok) {
       connection.rejectAndClose(result.code, result.message, result.closeCode, result.closeReason);
       return;
@@ -507,6 +520,21 @@ function checkTurn(turn: TurnSettings): void {
     }
   }
   checkInteger('turn.ttlSeconds', turn.ttlSeconds, 60, 7 * 24 * 3600);
+}
+
+function checkRooms(rooms: unknown): Set<string> {
+  if (!Array.isArray(rooms) || rooms.length === 0) {
+    throw new TypeError(
+      'Invalid option "rooms": expected a non-empty array of room ids. Leave it out to serve ' +
+        'every room',
+    );
+  }
+  for (const room of rooms) {
+    if (typeof room !== 'string' || !isRoomId(room)) {
+      throw new TypeError(`Invalid option "rooms": ${quoteRoomEntry(room)} is not a room id`);
+    }
+  }
+  return new Set(rooms);
 }
 
 function rawDataToText(data: RawData): string {

@@ -288,7 +288,13 @@ function badFirstFrame(random: Random): { frame: string | Buffer; code: string; 
   if (kind === 3)
     return { frame: random.text(random.int(0, 50)), code: 'hello-required', close: 4001 };
   const hello = validMessage(random, 'hello');
-  hello[random.pick(['role', 'room', 'version', 'type'])] = random.pick([null, 1.5, 'x y', [], {}]);
+  const field = random.pick(['role', 'room', 'version', 'type']);
+  const value = random.pick([null, 1.5, 'x y', [], {}]);
+  hello[field] = value;
+  // Any text is a well-formed room, so text that is no room id gets room-unknown instead.
+  if (field === 'room' && typeof value === 'string') {
+    return { frame: JSON.stringify(hello), code: 'room-unknown', close: 4004 };
+  }
   return { frame: JSON.stringify(hello), code: 'hello-required', close: 4001 };
 }
 

@@ -121,6 +121,10 @@ export interface HelloMessage {
   type: 'hello';
   version: number;
   role: Role;
+  /**
+   * Room id: the therapist's Ed25519 public key in canonical unpadded base64url (see
+   * `ROOM_ID_PATTERN`). The relay rejects any other text with `room-unknown`.
+   */
   room: string;
 }
 
@@ -337,7 +341,12 @@ export type ErrorCode =
    */
   | 'rate-limited'
   /** A host's `authenticate` was missing, malformed or not signed by the room's key. */
-  | 'auth-failed';
+  | 'auth-failed'
+  /**
+   * `hello.room` is not a valid room id, or the relay serves a fixed list of rooms and this room
+   * is not on it. Close 4004 follows. The room will not appear by retrying.
+   */
+  | 'room-unknown';
 
 /** The relay rejected a message. The connection stays open unless a close follows. */
 export interface ErrorMessage {
@@ -369,6 +378,8 @@ export const CloseCode = {
   unsupportedVersion: 4002,
   /** A host did not prove that it holds the room's private key. */
   authFailed: 4003,
+  /** `hello.room` is not a valid room id, or not one of the rooms this relay serves. */
+  roomUnknown: 4004,
   /** The relay is shutting down; reconnect after a short delay. */
   goingAway: 1001,
   /** A message exceeded {@link MAX_MESSAGE_BYTES}. */

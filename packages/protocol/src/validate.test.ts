@@ -60,3 +60,24 @@ describe('relay notices', () => {
     expect(parseServerMessage(text).ok).toBe(false);
   });
 });
+
+describe('hello messages', () => {
+  const hello = { type: 'hello', version: 1, role: 'visitor' };
+
+  it('parses a hello whose room is not a room id', () => {
+    // The relay, not the parser, rejects such a room with room-unknown.
+    for (const room of ['', 'OPEN-THIS-PAGE', 'A'.repeat(200)]) {
+      expect(parseClientMessage(JSON.stringify({ ...hello, room })), room).toEqual({
+        ok: true,
+        message: { ...hello, room },
+      });
+    }
+  });
+
+  it('rejects a hello whose room is not text', () => {
+    for (const room of [undefined, null, 42, ['a'], { id: 'a' }]) {
+      const result = parseClientMessage(JSON.stringify({ ...hello, room }));
+      expect(result, String(room)).toMatchObject({ ok: false, code: 'invalid-message' });
+    }
+  });
+});

@@ -163,10 +163,9 @@ function parseClientObject(object: Json): ClientMessage {
     case 'hello': {
       const version = object.version;
       if (!Number.isInteger(version)) fail(`Field "version" must be an integer: got ${describe(version)}`);
-      const room = requireString(object, 'room', 128);
-      if (!ROOM_ID_PATTERN.test(room)) {
-        fail('Field "room" must be an Ed25519 public key in 43 base64url characters');
-      }
+      // Any text is a well-formed room. The relay decides whether it names a room it serves,
+      // and rejects any other with `room-unknown` rather than as a malformed hello.
+      const room = requireString(object, 'room', MAX_MESSAGE_BYTES);
       return { type, version: version as number, role: requireOneOf(object, 'role', ['host', 'visitor'] as const), room };
     }
     case 'authenticate': {
