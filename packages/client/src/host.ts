@@ -12,7 +12,11 @@ import {
   type HostClientEventMap,
 } from './events.js';
 import { requestCallMedia, stopStream } from './media.js';
-import { SignalingConnection, type SignalingMessageEvent } from './signaling.js';
+import {
+  isFinalConnectError,
+  SignalingConnection,
+  type SignalingMessageEvent,
+} from './signaling.js';
 import { requireTransformApi } from './transforms.js';
 import {
   noCommonCodecError,
@@ -22,7 +26,6 @@ import {
   type Knock,
   type PresenceDetail,
 } from './types.js';
-import { mapRelayError } from './visitor.js';
 
 /** Reconnect attempts after the relay connection drops, before the therapist is told. */
 const MAX_RECONNECT_ATTEMPTS = 8;
@@ -189,7 +192,7 @@ export class HostClient extends TypedEventTarget<HostClientEventMap> {
       await signaling.connect();
     } catch (error) {
       this.#signaling = null;
-      this.#fail(mapRelayError(error));
+      this.#fail(error);
       throw error;
     }
     return signaling;
@@ -243,8 +246,8 @@ export class HostClient extends TypedEventTarget<HostClientEventMap> {
       if (this.#signaling !== signaling || this.#state !== 'reconnecting') return;
       this.#signaling = null;
       this.#reconnectAttempt++;
-      if (this.#reconnectAttempt >= MAX_RECONNECT_ATTEMPTS) {
-        this.#fail(mapRelayError(error));
+      if (this.#reconnectAttempt >= MAX_RECONNECT_ATTEMPTS || isFinalConnectError(error)) {
+        this.#fail(error);
         return;
       }
       this.#scheduleReconnect();

@@ -8,10 +8,18 @@ import {
   type ServerMessage,
   type WelcomeMessage,
 } from '@porchlight/protocol';
-import { PorchlightError } from './types.js';
+import { PorchlightError, type PorchlightErrorCode } from './types.js';
 
 /** Milliseconds to wait for the relay's `welcome` before giving up. */
 const OPEN_TIMEOUT_MS = 10_000;
+
+/**
+ * Returns whether a failed {@link SignalingConnection.connect} is final: the relay does not serve
+ * the room, so a reconnect would fail the same way.
+ */
+export function isFinalConnectError(error: unknown): boolean {
+  return error instanceof PorchlightError && error.code === 'room-unknown';
+}
 
 /** Event carrying one validated message from the relay. */
 export class SignalingMessageEvent extends Event {
@@ -55,8 +63,8 @@ export class SignalingConnection extends EventTarget {
    * `authenticated`. Resolves with the relay's `welcome`.
    *
    * @throws {PorchlightError} `relay-unreachable` when the relay cannot be reached or does not
-   * answer in time, `relay-error` when it rejects the greeting, `identity-mismatch` when it
-   * rejects the host's signature.
+   * answer in time, `room-unknown` when it does not serve the room, `relay-error` when it rejects
+   * the greeting for another reason, `identity-mismatch` when it rejects the host's signature.
    */
   connect(): Promise<WelcomeMessage> {
     if (this.#socket !== null) throw new Error('Cannot connect twice: create a new connection');
@@ -99,7 +107,9 @@ export class SignalingConnection extends EventTarget {
             finish(welcome);
           } else if (message.type === 'error') {
             clearTimeout(timer);
-            const code = message.code === 'auth-failed' ? 'identity-mismatch' : 'relay-error';
+            let code: PorchlightErrorCode = 'relay-error';
+            if (message.code === 'auth-failed') code = 'identity-mismatch';
+            else if (message.code === 'room-unknown') code = 'room-unknown';
             reject(new PorchlightError(code, `The relay rejected the connection: ${message.code}`));
           }
           return;

@@ -46,7 +46,10 @@ export type PorchlightErrorCode =
   | 'declined'
   /** Nobody answered the knock in time, and the relay took it out of the waiting room. */
   | 'knock-timeout'
-  /** The relay knows no room with this id. */
+  /**
+   * The room id is not valid, or the relay does not serve this room. Final: the client does not
+   * reconnect, because the room will not appear by retrying.
+   */
   | 'room-unknown'
   /** The therapist went offline while the visitor waited, or was offline on knock. */
   | 'host-offline'

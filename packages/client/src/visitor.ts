@@ -11,7 +11,11 @@ import {
   type VisitorClientEventMap,
 } from './events.js';
 import { requestCallMedia, stopStream } from './media.js';
-import { SignalingConnection, type SignalingMessageEvent } from './signaling.js';
+import {
+  isFinalConnectError,
+  SignalingConnection,
+  type SignalingMessageEvent,
+} from './signaling.js';
 import { requireTransformApi } from './transforms.js';
 import {
   noCommonCodecError,
@@ -205,7 +209,7 @@ export class VisitorClient extends TypedEventTarget<VisitorClientEventMap> {
       await signaling.connect();
     } catch (error) {
       this.#signaling = null;
-      this.#fail(mapRelayError(error));
+      this.#fail(error);
       throw error;
     }
     if (this.#state === 'connecting') this.#setState('ready');
@@ -252,8 +256,8 @@ export class VisitorClient extends TypedEventTarget<VisitorClientEventMap> {
       if (this.#signaling !== signaling || this.#state !== 'reconnecting') return;
       this.#signaling = null;
       this.#reconnectAttempt++;
-      if (this.#reconnectAttempt >= MAX_RECONNECT_ATTEMPTS) {
-        this.#fail(mapRelayError(error));
+      if (this.#reconnectAttempt >= MAX_RECONNECT_ATTEMPTS || isFinalConnectError(error)) {
+        this.#fail(error);
         return;
       }
       this.#scheduleReconnect();
@@ -451,23 +455,4 @@ function declinedError(reason: 'declined' | 'host-offline' | 'timeout', text?: s
     return new PorchlightError('knock-timeout', 'Nobody answered the knock in time');
   }
   return new PorchlightError('declined', text ?? 'The therapist cannot take the call now');
-}
-
-/**
- * Turns a greeting the relay refused because of an unknown room into `room-unknown`.
- *
- * NOTE: the relay accepts every well-formed room id today and has no such error code, so this
- * mapping has never run. It expects the code to contain `unknown-room` or `room-unknown`.
- */
-export function mapRelayError(error: unknown): unknown {
-  if (
-    error instanceof PorchlightError &&
-    error.code === 'relay-error' &&
-    /unknown-room|room-unknown/.test(error.message)
-  ) {
-    return new PorchlightError('room-unknown', 'The relay knows no room with this id', {
-      cause: error,
-    });
-  }
-  return error;
 }

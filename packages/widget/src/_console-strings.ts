@@ -47,6 +47,12 @@ export const englishConsole = {
   notificationTitle: 'A visitor is waiting',
   notificationBody: (name: string): string => `${name} knocked on your Porchlight room.`,
   knockAnnouncement: (name: string): string => `${name} is waiting.`,
+  roomUnknown: {
+    message: 'This call service is not set up for your room, so you cannot go online.',
+    action:
+      'Ask whoever runs the call service (the relay) to add your room id, which your website ' +
+      'snippet shows. Or check that this page uses the right relay address.',
+  },
 };
 
 /** The shape of one language's table of console strings. */
@@ -97,6 +103,15 @@ export const germanConsole: ConsoleStrings = {
   notificationTitle: 'Ein Gast wartet',
   notificationBody: (name: string): string => `${name} hat in Ihrem Porchlight-Raum angeklopft.`,
   knockAnnouncement: (name: string): string => `${name} wartet.`,
+  roomUnknown: {
+    message:
+      'Dieser Gesprächsdienst ist nicht für Ihren Raum eingerichtet, daher können Sie nicht ' +
+      'online gehen.',
+    action:
+      'Bitten Sie die Betreiber des Gesprächsdienstes (Relay), Ihre Raum-ID einzutragen. Sie ' +
+      'finden sie im Code für Ihre Website. Oder prüfen Sie, ob diese Seite die richtige ' +
+      'Relay-Adresse verwendet.',
+  },
 };
 
 /** Every shipped console language by its primary language subtag (BCP 47), English first. */

@@ -176,8 +176,10 @@ export const german: Strings = {
       action: 'Sie können es später noch einmal versuchen oder einen Termin buchen.',
     },
     'room-unknown': {
-      message: 'Dieser Gesprächslink führt zu keiner Praxis.',
-      action: 'Prüfen Sie die Adresse der Seite oder erreichen Sie die Praxis auf anderem Weg.',
+      message: 'Dieser Gesprächslink führt nicht zum Gesprächsraum einer Praxis.',
+      action:
+        'Bitte erreichen Sie die Praxis auf anderem Weg, zum Beispiel per Telefon oder E-Mail, ' +
+        'und sagen Sie ihr Bescheid.',
     },
     declined: {
       message: 'Die Praxis kann Ihr Gespräch gerade nicht annehmen.',

@@ -161,8 +161,10 @@ export const english = {
       action: 'You can try again later or book a time instead.',
     },
     'room-unknown': {
-      message: 'This call link does not lead to a therapist.',
-      action: 'Check the page address, or contact your therapist another way.',
+      message: "This call link does not lead to a therapist's room.",
+      action:
+        'Please contact your therapist another way, for example by phone or email, and let ' +
+        'them know.',
     },
     declined: {
       message: 'Your therapist cannot take the call right now.',

@@ -315,6 +315,36 @@ describe('porchlight-button', () => {
     expect(hasPart(button, 'close')).to.equal(true);
   });
 
+  it('explains an unknown room with the fallback link', async () => {
+    const { button, fake } = await mountWithFake();
+    button.fallbackUrl = 'https://therapist.example/book';
+    const error = new PorchlightError('room-unknown', 'The relay rejected the connection');
+    await change(button, fake, { state: 'error', error });
+    const alert = button.shadowRoot?.querySelector('[role="alert"]');
+    expect(alert?.textContent).to.contain("does not lead to a therapist's room");
+    expect(alert?.textContent).to.contain('contact your therapist another way');
+    expect(getPart<HTMLAnchorElement>(button, 'fallback').href).to.equal(
+      'https://therapist.example/book',
+    );
+    expect(hasPart(button, 'retry')).to.equal(false);
+
+    getPart(button, 'close').click();
+    await button.updateComplete;
+    expect(talkButton(button).textContent?.trim()).to.equal(
+      'Video calls are not available on this page right now',
+    );
+    expect(talkButton(button).disabled).to.equal(true);
+  });
+
+  it('connects for a room that is no room id', async () => {
+    // The relay, not the element, decides that the room is unknown, so a client is made.
+    const button = document.createElement('porchlight-button');
+    button.setAttribute('room', 'OPEN-THIS-PAGE-FROM-THE-CONSOLE');
+    button.setAttribute('server', 'ws://127.0.0.1:9');
+    await mount(button);
+    expect(button.client).to.not.equal(null);
+  });
+
   it('leaves a set client open on removal', async () => {
     const { button, fake } = await mountWithFake();
     button.remove();

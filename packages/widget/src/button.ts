@@ -1,5 +1,4 @@
 import {
-  isRoomId,
   PorchlightError,
   VisitorClient,
   detectTransformApi,
@@ -33,7 +32,8 @@ export type ButtonPresence = PresenceDetail['status'] | 'unknown';
  * @attr worker-url - URL of `porchlight-e2ee-worker.js`. Optional.
  * @attr floating - Pins the button to the bottom-right corner of the window.
  * @attr fallback-url - A page to offer instead of a call (a booking page, say) when the
- *   therapist is offline or busy, or this browser cannot encrypt calls. Optional.
+ *   therapist is offline or busy, this browser cannot encrypt calls, or a failure ends the visit
+ *   that "Try again" cannot fix (a decline, an unknown room). Optional.
  * @attr presence - Reflected, read-only: `available`, `busy`, `offline` or `unknown`.
  *
  * @event porchlight-call-start - The therapist admitted the visitor and the call begins.
@@ -394,10 +394,11 @@ export class PorchlightButton extends LitElement {
   }
 
   #renderPresence(): TemplateResult {
-    const presence = this.#client?.presence ?? null;
+    const client = this.#client;
+    const presence = client?.presence ?? null;
     const available = presence?.status === 'available';
     let label: string = strings.button.checking;
-    if (!this.#client) label = strings.button.notConfigured;
+    if (!client || client.error?.code === 'room-unknown') label = strings.button.notConfigured;
     else if (presence?.status === 'available') label = strings.button.talkNow;
     else if (presence?.status === 'busy') label = strings.button.busy;
     else if (presence?.status === 'offline') label = strings.button.offline;
@@ -601,8 +602,9 @@ export class PorchlightButton extends LitElement {
     if (!this.isConnected) return;
     if (this.#client && !this.#ownsClient) return;
 
-    // A room that is no Ed25519 public key can never be verified, so it counts as not set.
-    const room = isRoomId(this.room) ? this.room : null;
+    // A room that is no room id still goes to the relay, which rejects it with room-unknown,
+    // so the visitor learns that this button leads to no therapist.
+    const room = this.room;
     const key = room && this.server ? `${room}\n${this.server}\n${this.workerUrl}` : null;
     if (key === this.#clientKey && this.#client) return;
     if (!key && !this.#client) return;

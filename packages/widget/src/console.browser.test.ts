@@ -1,4 +1,4 @@
-import type { HostClient } from '@porchlight/client';
+import { PorchlightError, type HostClient } from '@porchlight/client';
 import { expect } from 'chai';
 import { PorchlightConsole } from './console.js';
 import './define.js';
@@ -123,6 +123,17 @@ describe('porchlight-console', () => {
     await change(element, fake, { state: 'online' });
     expect(shadowText(element)).to.contain('Nobody is waiting.');
     expect(hasPart(element, 'knocks')).to.equal(false);
+  });
+
+  it('tells the therapist how to fix an unknown room', async () => {
+    const { element, fake } = await mountWithFake();
+    const error = new PorchlightError('room-unknown', 'The relay rejected the connection');
+    await change(element, fake, { state: 'error', error });
+    const alert = element.shadowRoot?.querySelector('[role="alert"]');
+    expect(alert?.textContent).to.contain('not set up for your room');
+    expect(alert?.textContent).to.contain('add your room id');
+    expect(alert?.textContent).to.contain('relay address');
+    expect(getPart<HTMLButtonElement>(element, 'go-online').disabled).to.equal(false);
   });
 
   it('names every button', async () => {

@@ -451,7 +451,9 @@ export class PorchlightConsole extends LitElement {
   #renderStatus(state: HostState): TemplateResult {
     if (state === 'error') {
       const error = this.#client?.error ?? null;
-      const text = error ? strings.errors[error.code] : strings.unknownError;
+      let text = error ? strings.errors[error.code] : strings.unknownError;
+      // The visitor's text speaks of a link to a therapist, but the therapist needs the fix.
+      if (error?.code === 'room-unknown') text = consoleStrings.roomUnknown;
       return html`
         <div role="alert">
           <p class="status" part="status">${text.message}</p>
