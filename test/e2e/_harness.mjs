@@ -357,6 +357,23 @@ export async function saveScreenshot(page, name) {
   await page.screenshot({ path: join(RESULTS_DIR, `${name}.png`), fullPage: false });
 }
 
+/** Viewport of the state screenshots: small PNGs that still show the floating button in context. */
+export const STATE_SCREENSHOT_VIEWPORT = { width: 800, height: 600 };
+
+const stateScreenshotDir =
+  process.env.PORCHLIGHT_SCREENSHOTS === 'docs'
+    ? join(repositoryRoot, 'docs', 'screenshots')
+    : join(RESULTS_DIR, 'screenshots');
+
+/**
+ * Saves a screenshot of one state of an element to test-results/screenshots/NAME.png, or to
+ * docs/screenshots/ when PORCHLIGHT_SCREENSHOTS=docs is set (which refreshes the README images).
+ */
+export async function saveStateScreenshot(page, name) {
+  await mkdir(stateScreenshotDir, { recursive: true });
+  await page.screenshot({ path: join(stateScreenshotDir, `${name}.png`), fullPage: false });
+}
+
 /** Tag of the therapist's console element on the demo console page. */
 export const HOST_TAG = 'porchlight-console';
 /** Tag of the visitor's button element on the demo website. */

@@ -8,18 +8,15 @@
 // The same walk saves a screenshot of each state to test-results/screenshots/, or to
 // docs/screenshots/ when PORCHLIGHT_SCREENSHOTS=docs is set (which refreshes the README images).
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import process from 'node:process';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import {
   clickWhenPresent,
   Diagnostics,
   openPage,
   readCallStats,
   readConsoleRoomId,
-  RESULTS_DIR,
+  saveStateScreenshot,
+  STATE_SCREENSHOT_VIEWPORT,
   useServersAndBrowsers,
   waitUntil,
 } from './_harness.mjs';
@@ -27,19 +24,6 @@ import {
 const HOST_TAG = 'porchlight-console';
 const VISITOR_TAG = 'porchlight-button';
 const TEST_TIMEOUT_MS = 90_000;
-
-/** Viewport of the screenshots: small PNGs that still show the floating button in context. */
-const SCREENSHOT_VIEWPORT = { width: 800, height: 600 };
-
-const screenshotDir =
-  process.env.PORCHLIGHT_SCREENSHOTS === 'docs'
-    ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
-    : join(RESULTS_DIR, 'screenshots');
-
-async function screenshot(page, name) {
-  await mkdir(screenshotDir, { recursive: true });
-  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: false });
-}
 
 /**
  * Records the URL of every request of `page` and of every worker it starts, WebSocket handshakes
@@ -132,7 +116,7 @@ describe('visit under a strict CSP', () => {
       const visitorRecord = newRecord();
       let visitorSession;
       const prepare = (record, keep) => async (page) => {
-        await page.setViewport(SCREENSHOT_VIEWPORT);
+        await page.setViewport(STATE_SCREENSHOT_VIEWPORT);
         const session = await recordTraffic(page, record);
         if (keep) visitorSession = session;
       };
@@ -155,7 +139,7 @@ describe('visit under a strict CSP', () => {
 
       await diagnostics.step('visitor sees the therapist offline', async () => {
         await visitorPage.waitForSelector(`${VISITOR_TAG}[presence="offline"]`, { timeout: 15_000 });
-        await screenshot(visitorPage, 'button-offline');
+        await saveStateScreenshot(visitorPage, 'button-offline');
       });
 
       await diagnostics.step('host goes online', () =>
@@ -165,7 +149,7 @@ describe('visit under a strict CSP', () => {
         await visitorPage.waitForSelector(`${VISITOR_TAG}[presence="available"]`, {
           timeout: 15_000,
         });
-        await screenshot(visitorPage, 'button-available');
+        await saveStateScreenshot(visitorPage, 'button-available');
       });
       const definedBeforeClick = await visitorPage.evaluate(
         () => customElements.get('porchlight-button') !== undefined,
@@ -176,11 +160,11 @@ describe('visit under a strict CSP', () => {
         await clickWhenPresent(visitorPage, `${VISITOR_TAG} >>> [part~="talk-button"]`);
         await clickWhenPresent(visitorPage, `${VISITOR_TAG} >>> [part~="join"]`);
         await waitForDeep(visitorPage, `${VISITOR_TAG} >>> [part~="cancel"]`);
-        await screenshot(visitorPage, 'button-waiting');
+        await saveStateScreenshot(visitorPage, 'button-waiting');
       });
       await diagnostics.step('host sees the knock and admits', async () => {
         await waitForDeep(hostPage, `${HOST_TAG} >>> [part~="admit"]`);
-        await screenshot(hostPage, 'console-knock');
+        await saveStateScreenshot(hostPage, 'console-knock');
         await clickWhenPresent(hostPage, `${HOST_TAG} >>> [part~="admit"]`);
       });
 
@@ -196,13 +180,13 @@ describe('visit under a strict CSP', () => {
           ),
         );
       }
-      await screenshot(visitorPage, 'button-in-call');
-      await screenshot(hostPage, 'console-in-call');
+      await saveStateScreenshot(visitorPage, 'button-in-call');
+      await saveStateScreenshot(hostPage, 'console-in-call');
 
       await diagnostics.step('visitor hangs up', async () => {
         await clickWhenPresent(visitorPage, `${VISITOR_TAG} >>> [part~="hang-up"]`);
         await waitForDeep(visitorPage, `${VISITOR_TAG} >>> [part~="close"]`);
-        await screenshot(visitorPage, 'button-ended');
+        await saveStateScreenshot(visitorPage, 'button-ended');
         await clickWhenPresent(visitorPage, `${VISITOR_TAG} >>> [part~="close"]`);
       });
 
@@ -211,7 +195,7 @@ describe('visit under a strict CSP', () => {
         await clickWhenPresent(visitorPage, `${VISITOR_TAG} >>> [part~="join"]`);
         await clickWhenPresent(hostPage, `${HOST_TAG} >>> [part~="decline"]`);
         await waitForDeep(visitorPage, `${VISITOR_TAG} >>> [role="alert"]`);
-        await screenshot(visitorPage, 'button-error');
+        await saveStateScreenshot(visitorPage, 'button-error');
       });
 
       const allowed = new Set([new URL(servers.baseUrl).origin, new URL(servers.relayUrl).origin]);
