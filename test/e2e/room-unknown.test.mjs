@@ -186,6 +186,9 @@ describe('room unknown', () => {
       await expectRoomUnknown(page, VISITOR_TAG, VISITOR_TEXT);
       await saveStateScreenshot(page, 'button-room-unknown');
       assert.equal(await page.$(`${VISITOR_TAG} >>> [part~="retry"]`), null, 'a retry is offered');
+      // The demo site's embed sets data-fallback-url="#contact", which the message offers.
+      const fallback = await page.$eval(`${VISITOR_TAG} >>> [part~="fallback"]`, (link) => link.href);
+      assert.equal(fallback, `${servers.baseUrl}/site/#contact`);
       await expectNoReconnect(sockets, servers.relayUrl);
       // The loader's presence preview and the full element each connected once, and the relay
       // rejected each with room-unknown.

@@ -6,7 +6,8 @@
  *   data-server="wss://relay.example.org" async></script>
  * ```
  *
- * With `data-room` it adds a floating `<porchlight-button>`. Every `<porchlight-button>` in the
+ * With `data-room` it adds a floating `<porchlight-button>`, with `data-fallback-url` as its
+ * `fallback-url`: a page such as a booking form, offered when no call can take place. Every `<porchlight-button>` in the
  * page first gets a light preview (`_preview.ts`) with the room's live presence. The call code
  * (`porchlight-call.js`, an ES module) is fetched with `<link rel="modulepreload">` when the
  * pointer or focus reaches a button or the browser is idle, and imported when the visitor
@@ -140,6 +141,8 @@ function mountFloatingButton(room: string): void {
   button.setAttribute('room', room);
   const server = script?.dataset['server'];
   if (server) button.setAttribute('server', server);
+  const fallbackUrl = script?.dataset['fallbackUrl'];
+  if (fallbackUrl) button.setAttribute('fallback-url', fallbackUrl);
   if (workerUrl) button.setAttribute('worker-url', workerUrl.href);
   document.body.append(button);
 }
