@@ -122,29 +122,34 @@ export function requireFirefox() {
   }
 }
 
-function launchOptions(engine, userDataDir) {
+function launchOptions(engine, userDataDir, args, prefs) {
   const common = { headless: true, userDataDir, defaultViewport: { width: 1280, height: 800 } };
   if (engine === 'firefox') {
     return {
       ...common,
       browser: 'firefox',
       executablePath: firefoxPath,
-      extraPrefsFirefox: firefoxPrefs,
+      extraPrefsFirefox: prefs,
     };
   }
-  return { ...common, executablePath: chromePath, args: chromiumArgs };
+  return { ...common, executablePath: chromePath, args };
 }
 
 /**
  * Launches one Chromium (`engine` 'chromium', the default) or Firefox ('firefox') instance with
- * its own fresh profile under the temp folder. `close()` closes it (killing it if it hangs) and
- * removes the profile.
+ * its own fresh profile under the temp folder. `args` replaces the Chromium flags of
+ * `scripts/_chromium.mjs`, and `prefs` the Firefox preferences of `scripts/_firefox.mjs`.
+ * `close()` closes it (killing it if it hangs) and removes the profile.
  */
-export async function launchBrowser(name, diagnostics, { engine = 'chromium' } = {}) {
+export async function launchBrowser(
+  name,
+  diagnostics,
+  { engine = 'chromium', args = chromiumArgs, prefs = firefoxPrefs } = {},
+) {
   const userDataDir = await mkdtemp(join(tmpdir(), `porchlight-e2e-${name}-`));
   let browser;
   try {
-    browser = await puppeteer.launch(launchOptions(engine, userDataDir));
+    browser = await puppeteer.launch(launchOptions(engine, userDataDir, args, prefs));
   } catch (error) {
     await rm(userDataDir, { recursive: true, force: true });
     throw error;
@@ -400,16 +405,19 @@ export async function consoleStatus(page) {
  * Adds hooks to the enclosing `describe` that start the relay, the static server and one Chromium
  * for each side before its tests, and close them after. Returns the object whose `servers`,
  * `host` and `visitor` the `before` hook fills in. `startProxy` is passed on to
- * {@link startServers}.
+ * {@link startServers}, and `visitorArgs`, when given, replaces the visitor's Chromium flags.
  */
-export function useServersAndBrowsers(diagnostics, { startProxy, timeoutMs = 30_000 } = {}) {
+export function useServersAndBrowsers(
+  diagnostics,
+  { startProxy, visitorArgs, timeoutMs = 30_000 } = {},
+) {
   const setup = { servers: undefined, host: undefined, visitor: undefined };
   before(
     async () => {
       requireWidgetBuild();
       setup.servers = await startServers(diagnostics, {}, { startProxy });
       setup.host = await launchBrowser('host', diagnostics);
-      setup.visitor = await launchBrowser('visitor', diagnostics);
+      setup.visitor = await launchBrowser('visitor', diagnostics, { args: visitorArgs });
     },
     { timeout: timeoutMs },
   );
@@ -425,15 +433,23 @@ export function useServersAndBrowsers(diagnostics, { startProxy, timeoutMs = 30_
 
 /**
  * Opens the therapist's console in `host` (in `hostContext` when given, with `hostHooks` as its
- * test hooks), waits for its identity and presses Go online. Returns the page and the room id.
+ * test hooks and `hostPrepare` as the `prepare` step of {@link openPage}), waits for its identity
+ * and presses Go online. Returns the page and the room id.
  */
-export async function openOnlineConsole({ servers, host, diagnostics, hostHooks, hostContext }) {
+export async function openOnlineConsole({
+  servers,
+  host,
+  diagnostics,
+  hostHooks,
+  hostContext,
+  hostPrepare,
+}) {
   const hostPage = await openPage(
     host,
     `${servers.baseUrl}/console/`,
     diagnostics,
     hostHooks,
-    undefined,
+    hostPrepare,
     { context: hostContext },
   );
   const roomId = await diagnostics.step('console derives its room id', () =>
@@ -450,9 +466,9 @@ export async function openOnlineConsole({ servers, host, diagnostics, hostHooks,
  * shows the therapist as available, the visitor presses Talk now and joins from the device
  * check, and the host admits. Each page
  * opens in `hostContext` or `visitorContext` when given, with `hostHooks` or `visitorHooks` as
- * its test hooks. `visitorPrepare(page)`, when given, runs on the visitor's page before it loads.
- * The visitor opens `visitorPath` (the demo website unless given) with the console's room id as
- * `?room=`.
+ * its test hooks. `hostPrepare(page)` and `visitorPrepare(page)`, when given, run on that side's
+ * page before it loads. The visitor opens `visitorPath` (the demo website unless given) with the
+ * console's room id as `?room=`.
  */
 export async function admitCall({
   servers,
@@ -463,6 +479,7 @@ export async function admitCall({
   visitorHooks,
   hostContext,
   visitorContext,
+  hostPrepare,
   visitorPrepare,
   visitorPath = '/site/',
 }) {
@@ -472,6 +489,7 @@ export async function admitCall({
     diagnostics,
     hostHooks,
     hostContext,
+    hostPrepare,
   });
 
   // The visitor's page pins the console's identity: the static server writes the room id into

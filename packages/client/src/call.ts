@@ -41,7 +41,7 @@ import {
   removeUnlistedPayloadTypes,
   type CodecPolicy,
 } from './codecs.js';
-import { stopStream } from './media.js';
+import { listMediaDevices, stopStream } from './media.js';
 import { rateNetwork, sampleNetwork, type NetworkQuality, type PacketTotals } from './quality.js';
 import { TransformAttacher, startWorker, type TransformApi } from './transforms.js';
 import type { CallEndReason, CallState, ChatMessage } from './types.js';
@@ -165,7 +165,6 @@ export class Call extends TypedEventTarget<CallEventMap> {
   #packetTotals: PacketTotals = { received: 0, lost: 0 };
   #cameraTrack: MediaStreamTrack | null = null;
   #screenTrack: MediaStreamTrack | null = null;
-  #facingMode: 'user' | 'environment' = 'user';
   /** When ICE went down, or null while it is up. */
   #downSince: number | null = null;
   #restartTimer: ReturnType<typeof setTimeout> | null = null;
@@ -367,11 +366,32 @@ export class Call extends TypedEventTarget<CallEventMap> {
     await this.#replaceLocalTrack(kind, constraints);
   }
 
-  /** Switches between the front and the back camera, on devices that have both. */
-  async switchFacingMode(): Promise<void> {
-    const next = this.#facingMode === 'user' ? 'environment' : 'user';
-    await this.#replaceLocalTrack('video', { facingMode: { exact: next } });
-    this.#facingMode = next;
+  /**
+   * Switches to another camera. Where the camera reports its `facingMode`, as phone cameras do,
+   * it requests the one facing the other way. Otherwise, or when no camera faces that way, it
+   * takes the next camera in `enumerateDevices()` order.
+   *
+   * @throws {Error} if there is no other camera. Rejects with the `getUserMedia` error when the
+   * other camera cannot start, and then the current camera stays on.
+   */
+  async switchCamera(): Promise<void> {
+    const settings = this.#cameraTrack?.getSettings() ?? {};
+    const facing = settings.facingMode;
+    if (facing === 'user' || facing === 'environment') {
+      try {
+        const other = facing === 'user' ? 'environment' : 'user';
+        return await this.#replaceLocalTrack('video', { facingMode: { exact: other } });
+      } catch (error) {
+        if ((error as Error).name !== 'OverconstrainedError') throw error;
+      }
+    }
+    const { cameras } = await listMediaDevices();
+    const current = cameras.findIndex((camera) => camera.deviceId === settings.deviceId);
+    const next = cameras[(current + 1) % cameras.length];
+    if (cameras.length < 2 || !next) throw new Error('Cannot switch the camera: no other camera');
+    // NOTE: a phone that cannot open a second camera while one is open would reject here with
+    // NotReadableError. No phone was tried.
+    await this.switchDevice('video', next.deviceId);
   }
 
   /**
@@ -389,6 +409,8 @@ export class Call extends TypedEventTarget<CallEventMap> {
       track.stop();
       return;
     }
+    // Asks the encoder to lower the frame rate before the resolution, so text stays readable.
+    track.contentHint = 'detail';
     await sender.replaceTrack(track);
     this.#screenTrack = track;
     track.addEventListener('ended', () => void this.stopScreenShare());

@@ -8,7 +8,9 @@ export type BrowserFamily = 'chromium' | 'firefox' | 'safari' | 'other';
 export function browserFamily(userAgent = globalThis.navigator?.userAgent ?? ''): BrowserFamily {
   if (/Firefox\//.test(userAgent)) return 'firefox';
   if (/Edg\/|Chrome\/|Chromium\/|CriOS\//.test(userAgent)) return 'chromium';
-  if (/Safari\//.test(userAgent) && /Version\//.test(userAgent)) return 'safari';
+  // Other iOS browsers run WebKit too and some send Version/ (Edge: EdgiOS/), but Safari's
+  // settings screens do not apply to them.
+  if (/Version\/.*Safari\//.test(userAgent) && !/iOS\//.test(userAgent)) return 'safari';
   return 'other';
 }
 

@@ -111,6 +111,7 @@ export const german: Strings = {
     microphoneSelect: 'Mikrofon',
     shareScreen: 'Bildschirm teilen',
     stopSharing: 'Teilen beenden',
+    shareFailed: 'Ihr Bildschirm wird nicht geteilt. Das Gespräch läuft mit Ihrer Kamera weiter.',
     switchCamera: 'Kamera wechseln',
     switchCameraLabel: 'Zwischen Front- und Rückkamera wechseln',
     deviceFailed: 'Dieses Gerät ließ sich nicht starten. Bitte wählen Sie ein anderes.',

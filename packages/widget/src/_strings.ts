@@ -103,6 +103,7 @@ export const english = {
     microphoneSelect: 'Microphone',
     shareScreen: 'Share screen',
     stopSharing: 'Stop sharing',
+    shareFailed: 'Your screen is not shared. The call goes on with your camera.',
     switchCamera: 'Switch camera',
     switchCameraLabel: 'Switch between front and back camera',
     deviceFailed: 'That device could not be started. Pick another one.',

@@ -27,7 +27,7 @@ import { PorchlightHangUpRequestEvent } from './events.js';
  * @csspart camera-select - The camera picker.
  * @csspart microphone-select - The microphone picker.
  * @csspart share-screen - The screen-share toggle (desktop browsers).
- * @csspart switch-camera - The front/back camera switch (phones and tablets).
+ * @csspart switch-camera - The camera switch (phones and tablets with more than one camera).
  * @csspart quality - The network-quality indicator.
  * @csspart chat - The chat panel.
  * @csspart chat-log - The list of chat messages.
@@ -423,7 +423,7 @@ export class PorchlightCallView extends LitElement {
               </button>
             `
           : nothing}
-        ${hasVideo && isTouchDevice()
+        ${hasVideo && isTouchDevice() && this.#cameras.length > 1
           ? html`
               <button
                 part="switch-camera"
@@ -487,18 +487,19 @@ export class PorchlightCallView extends LitElement {
   #handleShareClick(): void {
     const call = this.call;
     if (!call) return;
-    // A cancelled screen picker rejects; the call simply keeps sending the camera.
-    (call.screenSharing ? call.stopScreenShare() : call.startScreenShare()).catch(() => undefined);
+    // A cancelled screen picker rejects with NotAllowedError; the call keeps sending the camera.
+    if (call.screenSharing) this.#runDeviceChange(call.stopScreenShare());
+    else this.#runDeviceChange(call.startScreenShare(), strings.call.shareFailed);
   }
 
   #handleSwitchCameraClick(): void {
-    this.#runDeviceChange(this.call?.switchFacingMode());
+    this.#runDeviceChange(this.call?.switchCamera());
   }
 
-  #runDeviceChange(change: Promise<void> | undefined): void {
+  #runDeviceChange(change: Promise<void> | undefined, failure = strings.call.deviceFailed): void {
     this.#notice = null;
     change?.catch(() => {
-      this.#notice = strings.call.deviceFailed;
+      this.#notice = failure;
       this.requestUpdate();
     });
   }

@@ -214,7 +214,8 @@ export class PorchlightConsole extends LitElement {
   readonly #replies = new Map<string, string>();
   /** The page title before knocks changed it, or null while it is unchanged. */
   #originalTitle: string | null = null;
-  #notifications: Notification[] = [];
+  /** Open system notifications by the call id of the knock they announce. */
+  readonly #notifications = new Map<string, Notification>();
   #focusAfterCall = false;
   readonly #changes = new ChangeController(this, () => this.#handleClientChange());
   readonly #timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
@@ -671,28 +672,38 @@ export class PorchlightConsole extends LitElement {
     for (const callId of this.#replies.keys()) {
       if (!knocks.has(callId)) this.#replies.delete(callId);
     }
+    for (const [callId, notification] of this.#notifications) {
+      if (knocks.has(callId)) continue;
+      notification.close();
+      this.#notifications.delete(callId);
+    }
     if (fresh.length > 0) this.#alert(fresh);
     this.#updateAttention(client.knocks);
     this.requestUpdate();
   }
 
-  /** Announces new knocks, and rings and notifies too unless the therapist is in a call. */
+  /**
+   * Announces new knocks, and rings and notifies too unless the therapist is in a call. The
+   * notification shows the name the visitor typed, as the knock list does.
+   */
   #alert(fresh: Knock[]): void {
-    const name = fresh[0]?.name || consoleStrings.visitor;
+    const knock = fresh[0]!;
+    const name = knock.name || consoleStrings.visitor;
     this.#announcement = consoleStrings.knockAnnouncement(name);
     if (this.#client?.state === 'in-call') return;
     playKnockTone();
     if (typeof Notification === 'function' && Notification.permission === 'granted') {
       try {
+        // No tag: with a shared tag a later knock's notification replaces the earlier one, so a
+        // notification could no longer be closed together with its own knock.
         const notification = new Notification(consoleStrings.notificationTitle, {
           body: consoleStrings.notificationBody(name),
-          tag: 'porchlight-knock',
         });
         notification.addEventListener('click', () => {
           globalThis.focus?.();
           notification.close();
         });
-        this.#notifications.push(notification);
+        this.#notifications.set(knock.callId, notification);
       } catch {
         // Some browsers (Chrome on Android) allow notifications only from a service worker.
       }
@@ -705,8 +716,6 @@ export class PorchlightConsole extends LitElement {
     if (knocks.length === 0) {
       if (this.#originalTitle !== null) document.title = this.#originalTitle;
       this.#originalTitle = null;
-      for (const notification of this.#notifications) notification.close();
-      this.#notifications = [];
       return;
     }
     this.#originalTitle ??= document.title;
