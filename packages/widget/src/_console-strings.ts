@@ -45,7 +45,7 @@ export const englishConsole = {
   knockTitle: (count: number): string =>
     count === 1 ? '(1) A visitor is waiting' : `(${count}) Visitors are waiting`,
   notificationTitle: 'A visitor is waiting',
-  notificationBody: (name: string): string => `${name} knocked on your Porchlight room.`,
+  notificationBody: 'Someone knocked on your Porchlight room. Open the console to see who.',
   knockAnnouncement: (name: string): string => `${name} is waiting.`,
   roomUnknown: {
     message: 'This call service is not set up for your room, so you cannot go online.',
@@ -101,7 +101,8 @@ export const germanConsole: ConsoleStrings = {
   knockTitle: (count: number): string =>
     count === 1 ? '(1) Ein Gast wartet' : `(${count}) Gäste warten`,
   notificationTitle: 'Ein Gast wartet',
-  notificationBody: (name: string): string => `${name} hat in Ihrem Porchlight-Raum angeklopft.`,
+  notificationBody:
+    'Jemand hat in Ihrem Porchlight-Raum angeklopft. Öffnen Sie die Konsole, um zu sehen, wer.',
   knockAnnouncement: (name: string): string => `${name} wartet.`,
   roomUnknown: {
     message:

@@ -684,7 +684,8 @@ export class PorchlightConsole extends LitElement {
 
   /**
    * Announces new knocks, and rings and notifies too unless the therapist is in a call. The
-   * notification shows the name the visitor typed, as the knock list does.
+   * system notification leaves the visitor's name out: the system may show it on a locked or
+   * shared screen and keep it in its notification history after the console closed.
    */
   #alert(fresh: Knock[]): void {
     const knock = fresh[0]!;
@@ -697,7 +698,7 @@ export class PorchlightConsole extends LitElement {
         // No tag: with a shared tag a later knock's notification replaces the earlier one, so a
         // notification could no longer be closed together with its own knock.
         const notification = new Notification(consoleStrings.notificationTitle, {
-          body: consoleStrings.notificationBody(name),
+          body: consoleStrings.notificationBody,
         });
         notification.addEventListener('click', () => {
           globalThis.focus?.();
