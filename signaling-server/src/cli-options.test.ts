@@ -157,7 +157,7 @@ describe('parseCommandLine served rooms', () => {
   test('rooms are unset without flag or environment', () => {
     expect(servedRooms([])).toBeUndefined();
     expect(servedRooms(['--rooms='])).toBeUndefined();
-    expect(servedRooms([], { PORCHLIGHT_ROOMS: ' , ' })).toBeUndefined();
+    expect(servedRooms([], { PORCHLIGHT_ROOMS: ' ' })).toBeUndefined();
   });
 
   test('rooms from flag or environment', () => {
@@ -180,6 +180,14 @@ describe('parseCommandLine served rooms', () => {
     while (!room.startsWith('-')) room = randomRoom();
     expect(servedRooms([`--rooms=${room}`])).toEqual([room]);
     expect(() => parseCommandLine(['--rooms', room], {})).toThrow("use '--rooms=-XYZ'");
+  });
+
+  test('rooms of only commas are rejected', () => {
+    for (const value of [',', ' , ,']) {
+      expect(() => parseCommandLine([`--rooms=${value}`], {}), value).toThrow('lists no room id');
+      const environment = { PORCHLIGHT_ROOMS: value };
+      expect(() => parseCommandLine([], environment), value).toThrow('PORCHLIGHT_ROOMS');
+    }
   });
 
   test('bad rooms entry is named in the error', () => {

@@ -387,7 +387,13 @@ function parseRooms(
   const list = read('rooms');
   const file = read('rooms-file');
   const rooms = new Set<string>();
-  for (const room of parseList(list.text)) {
+  const listed = parseList(list.text);
+  // An empty value counts as unset, but a value of only commas is a list that names no room,
+  // which would otherwise serve every room while the operator meant to restrict them.
+  if (list.text !== undefined && list.text.trim() !== '' && listed.length === 0) {
+    throw new UsageError(`Invalid ${list.source} "${list.text}": it lists no room id`);
+  }
+  for (const room of listed) {
     if (!isRoomId(room)) {
       throw new UsageError(`Invalid ${list.source} entry ${quoteRoomEntry(room)}: ${ROOM_ID_HINT}`);
     }

@@ -44,6 +44,9 @@ describe('porchlight-signaling', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain('--verbose');
+    // The error stays in view: one line and a pointer to --help, not the whole usage.
+    expect(stderr.trim().split('\n')).toHaveLength(2);
+    expect(stderr).toContain('--help');
   });
 
   test('invalid port exits with 2', async () => {
@@ -61,11 +64,22 @@ describe('porchlight-signaling', () => {
     expect(stderr).toContain('PORCHLIGHT_PORT');
   });
 
-  test('prints exactly one listening line on stdout', async () => {
+  test('prints its address and served rooms', async () => {
     const relay = await startRelayProcess(['--port', '0', '--host', '127.0.0.1']);
 
-    expect(relay.stdout()).toBe(`porchlight-signaling listening on ws://127.0.0.1:${relay.port}\n`);
+    expect(relay.stdout()).toBe(
+      `porchlight-signaling listening on ws://127.0.0.1:${relay.port}\n` +
+        'porchlight-signaling serves every room id (no --rooms or --rooms-file)\n',
+    );
     expect(relay.port).toBeGreaterThan(0);
+    expect(await relay.stop()).toBe(0);
+  });
+
+  test('says when a room list is active', async () => {
+    const rooms = [randomRoom(), randomRoom()];
+    const relay = await startRelayProcess(['--port', '0', `--rooms=${rooms.join(',')}`]);
+
+    expect(relay.stdout()).toContain('porchlight-signaling serves only the 2 listed room ids\n');
     expect(await relay.stop()).toBe(0);
   });
 

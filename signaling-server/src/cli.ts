@@ -15,7 +15,11 @@ async function main(): Promise<number | undefined> {
     command = parseCommandLine(process.argv.slice(2), process.env);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`porchlight-signaling: ${error.message}\n\n${USAGE}`);
+    // The one-line error only: the full usage would push it out of sight.
+    process.stderr.write(
+      `porchlight-signaling: ${error.message}\n` +
+        'Run porchlight-signaling --help to list every option.\n',
+    );
     return 2;
   }
   if (command.kind === 'help') {
@@ -47,8 +51,15 @@ async function main(): Promise<number | undefined> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 
+  // The second line shows the operator whether a room list took effect. One write keeps both
+  // lines in one chunk for scripts that wait for the first.
+  const url = formatWebSocketUrl(address.host, address.port);
+  const served =
+    options.rooms === undefined
+      ? 'every room id (no --rooms or --rooms-file)'
+      : `only the ${options.rooms.length} listed room ids`;
   process.stdout.write(
-    `porchlight-signaling listening on ${formatWebSocketUrl(address.host, address.port)}\n`,
+    `porchlight-signaling listening on ${url}\nporchlight-signaling serves ${served}\n`,
   );
   return undefined;
 }

@@ -141,6 +141,11 @@ describe('visit under a strict CSP', () => {
         await visitorPage.waitForSelector(`${VISITOR_TAG}[presence="offline"]`, { timeout: 15_000 });
         await saveStateScreenshot(visitorPage, 'button-offline');
       });
+      // The demo site's embed carries data-fallback-url="#contact", the visitor's way on while
+      // no call can start.
+      const fallback = `${VISITOR_TAG} >>> [part~="fallback"]`;
+      const fallbackHref = await visitorPage.$eval(fallback, (link) => link.href);
+      assert.equal(fallbackHref, `${servers.baseUrl}/site/?room=${roomId}#contact`);
 
       await diagnostics.step('host goes online', () =>
         clickWhenPresent(hostPage, `${HOST_TAG} >>> [part~="go-online"]`),
@@ -151,6 +156,7 @@ describe('visit under a strict CSP', () => {
         });
         await saveStateScreenshot(visitorPage, 'button-available');
       });
+      assert.equal(await visitorPage.$(fallback), null, 'the fallback link shows while available');
       const definedBeforeClick = await visitorPage.evaluate(
         () => customElements.get('porchlight-button') !== undefined,
       );

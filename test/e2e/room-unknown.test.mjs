@@ -43,7 +43,7 @@ const HOOK_TIMEOUT_MS = 30_000;
 const QUIET_MS = 4_000;
 
 /** Starts of the room-unknown texts in the widget strings, for the visitor and the console. */
-const VISITOR_TEXT = "This call link does not lead to a therapist's room.";
+const VISITOR_TEXT = 'Video calls on this page are not set up correctly.';
 const CONSOLE_TEXT = 'This call service is not set up for your room';
 
 /** Returns a new room id with its secret key, as the therapist's console would create it. */

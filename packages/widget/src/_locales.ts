@@ -177,7 +177,7 @@ export const german: Strings = {
       action: 'Sie können es später noch einmal versuchen oder einen Termin buchen.',
     },
     'room-unknown': {
-      message: 'Dieser Gesprächslink führt nicht zum Gesprächsraum einer Praxis.',
+      message: 'Videogespräche sind auf dieser Seite nicht richtig eingerichtet.',
       action:
         'Bitte erreichen Sie die Praxis auf anderem Weg, zum Beispiel per Telefon oder E-Mail, ' +
         'und sagen Sie ihr Bescheid.',

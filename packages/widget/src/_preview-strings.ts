@@ -3,7 +3,10 @@ import type { Strings } from './_strings.js';
 
 /** The strings the loader's button preview shows, in the shape of the full tables. */
 export interface PreviewStrings {
-  button: Pick<Strings['button'], 'talkNow' | 'checking' | 'notConfigured' | 'busy' | 'offline'>;
+  button: Pick<
+    Strings['button'],
+    'talkNow' | 'checking' | 'notConfigured' | 'busy' | 'offline' | 'fallbackLink'
+  >;
   unknownError: Strings['unknownError'];
 }
 
@@ -19,6 +22,7 @@ export const previewLocales: Readonly<Record<string, PreviewStrings>> = {
       notConfigured: 'Video calls are not available on this page right now',
       busy: 'Therapist is busy',
       offline: 'Therapist is offline',
+      fallbackLink: 'Book a time instead',
     },
     unknownError: { message: 'Something went wrong.', action: 'Please try again in a moment.' },
   },
@@ -29,6 +33,7 @@ export const previewLocales: Readonly<Record<string, PreviewStrings>> = {
       notConfigured: 'Videogespräche sind auf dieser Seite gerade nicht verfügbar',
       busy: 'Gerade im Gespräch',
       offline: 'Gerade nicht erreichbar',
+      fallbackLink: 'Stattdessen einen Termin buchen',
     },
     unknownError: {
       message: 'Etwas ist schiefgelaufen.',

@@ -1,6 +1,7 @@
 import { MAX_TEXT_LENGTH, PROTOCOL_VERSION, type PresenceStatus } from '@porchlight/protocol';
 import { baseCss } from './_base-css.js';
 import { previewStringsFor } from './_preview-strings.js';
+import { safeLink } from './_safe-link.js';
 import type { ButtonPresence } from './button.js';
 
 /**
@@ -24,6 +25,8 @@ const previewRules = `
     background: var(--_surface);
     box-shadow: 0 0.5rem 1.5rem rgb(0 0 0 / 18%);
   }
+  a { color: var(--_accent); font-weight: 600; }
+  a:focus-visible { outline: 3px solid var(--_focus); outline-offset: 2px; }
 `;
 
 let sharedSheet: CSSStyleSheet | null = null;
@@ -118,15 +121,26 @@ export class ButtonPreview {
     let hint: string | null = null;
     if (loadFailed) hint = `${text.unknownError.message} ${text.unknownError.action}`;
     else if (status !== 'available' && this.#presence?.message) hint = this.#presence.message;
-    if (hint === null) {
-      this.#status.replaceChildren();
-    } else {
+    const content: HTMLElement[] = [];
+    if (hint !== null) {
       const paragraph = document.createElement('p');
       paragraph.className = 'hint';
       paragraph.setAttribute('part', 'status');
       paragraph.textContent = hint;
-      this.#status.replaceChildren(paragraph);
+      content.push(paragraph);
     }
+    // When no call can start, the fallback page is the visitor's way on, as in the full element.
+    const fallbackUrl = safeLink(this.host.getAttribute('fallback-url'));
+    const blocked = loadFailed || status === 'busy' || status === 'offline';
+    if (blocked && fallbackUrl !== null) {
+      const link = document.createElement('a');
+      link.setAttribute('part', 'fallback');
+      link.href = fallbackUrl;
+      link.target = '_top';
+      link.textContent = text.button.fallbackLink;
+      content.push(link);
+    }
+    this.#status.replaceChildren(...content);
 
     const presence: ButtonPresence = status ?? 'unknown';
     if (this.host.getAttribute('presence') !== presence) {

@@ -162,7 +162,7 @@ export const english = {
       action: 'You can try again later or book a time instead.',
     },
     'room-unknown': {
-      message: "This call link does not lead to a therapist's room.",
+      message: 'Video calls on this page are not set up correctly.',
       action:
         'Please contact your therapist another way, for example by phone or email, and let ' +
         'them know.',

@@ -321,7 +321,7 @@ describe('porchlight-button', () => {
     const error = new PorchlightError('room-unknown', 'The relay rejected the connection');
     await change(button, fake, { state: 'error', error });
     const alert = button.shadowRoot?.querySelector('[role="alert"]');
-    expect(alert?.textContent).to.contain("does not lead to a therapist's room");
+    expect(alert?.textContent).to.contain('Video calls on this page are not set up correctly.');
     expect(alert?.textContent).to.contain('contact your therapist another way');
     expect(getPart<HTMLAnchorElement>(button, 'fallback').href).to.equal(
       'https://therapist.example/book',

@@ -13,6 +13,7 @@ import { browserFamily } from './_browser.js';
 import { ChangeController } from './_change-controller.js';
 import { renderInLanguage } from './_i18n.js';
 import { resolveWorkerUrl } from './_config.js';
+import { safeLink } from './_safe-link.js';
 import { strings, type ErrorText } from './_strings.js';
 import { baseStyles } from './_styles.js';
 import { PorchlightCallEndEvent, PorchlightCallStartEvent } from './events.js';
@@ -784,16 +785,5 @@ function retryAction(error: PorchlightError | null): 'reconnect' | 'call' | 'dis
     case 'e2ee-unsupported':
     case 'no-common-codec':
       return 'dismiss';
-  }
-}
-
-/** Returns `url` when it is an http(s) address, so an attribute cannot inject a script link. */
-function safeLink(url: string | null): string | null {
-  if (!url) return null;
-  try {
-    const parsed = new URL(url, globalThis.location?.href);
-    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : null;
-  } catch {
-    return null;
   }
 }

@@ -7,8 +7,8 @@
  * ```
  *
  * With `data-room` it adds a floating `<porchlight-button>`, with `data-fallback-url` as its
- * `fallback-url`: a page such as a booking form, offered when no call can take place. Every `<porchlight-button>` in the
- * page first gets a light preview (`_preview.ts`) with the room's live presence. The call code
+ * `fallback-url`: a page such as a booking form, offered when no call can take place. Every
+ * `<porchlight-button>` in the page first gets a light preview (`_preview.ts`) with the room's live presence. The call code
  * (`porchlight-call.js`, an ES module) is fetched with `<link rel="modulepreload">` when the
  * pointer or focus reaches a button or the browser is idle, and imported when the visitor
  * presses "Talk now". Pages with a bare `<porchlight-call-view>` import it at once. Pages with a
@@ -61,9 +61,22 @@ function prefetch(): void {
 function loadChunk(): Promise<CallChunk> {
   chunk ??= (import(chunkUrl.href) as Promise<CallChunk>).catch((error: unknown) => {
     chunk = null;
+    reportLoadFailure(chunkUrl, error);
     throw error;
   });
   return chunk;
+}
+
+/**
+ * Logs for the site's developer why a chunk did not load. The button shows the visitor a plain
+ * message, and the likely causes are on the site's side: a missing file or missing CORS headers.
+ */
+function reportLoadFailure(url: URL, error: unknown): void {
+  console.error(
+    `Porchlight could not load ${url.href}. Serve it from the folder of porchlight.js, with ` +
+      'CORS headers (Access-Control-Allow-Origin) when that folder is on another origin.',
+    error,
+  );
 }
 
 /** Imports the console chunk once and defines its elements. A failed import is retried later. */
@@ -75,6 +88,7 @@ function startConsole(): void {
     },
     (error: unknown) => {
       consoleChunk = null;
+      reportLoadFailure(consoleChunkUrl, error);
       throw error;
     },
   );
