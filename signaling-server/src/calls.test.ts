@@ -65,7 +65,10 @@ const HYBRID_SHARES: SignalPayload[] = [
     signature: 'F'.repeat(86),
   },
 ];
-const CALL_ERROR: SignalPayload = { type: 'call-error', code: 'no-common-codec' };
+const CALL_ERRORS: SignalPayload[] = [
+  { type: 'call-error', code: 'no-common-codec' },
+  { type: 'call-error', code: 'connect-timeout' },
+];
 
 describe('signal', () => {
   test('payloads reach only the other member of the call', async () => {
@@ -84,8 +87,10 @@ describe('signal', () => {
     const shortKey = { type: 'key-share', x25519: 'A'.repeat(43), mlkem: 'C'.repeat(1578) };
     visitor.send({ type: 'signal', callId, data: shortKey });
     expect((await visitor.next('error')).message).toContain('"data.mlkem"');
-    visitor.send({ type: 'signal', callId, data: CALL_ERROR });
-    expect(await host.next('signal')).toEqual({ type: 'signal', callId, data: CALL_ERROR });
+    for (const data of CALL_ERRORS) {
+      visitor.send({ type: 'signal', callId, data });
+      expect(await host.next('signal')).toEqual({ type: 'signal', callId, data });
+    }
 
     expect(await otherHost.sync()).toEqual([]);
     expect(await otherVisitor.sync()).toEqual([]);

@@ -56,6 +56,16 @@ const ICE_RESTART_GRACE_MS = 1_500;
 const ICE_RESTART_RETRY_MS = 4_000;
 /** Milliseconds the call may stay disconnected, restarts included, before it ends as failed. */
 const ICE_RECOVERY_BUDGET_MS = 30_000;
+/**
+ * Milliseconds a new call may take to reach `connected` before it ends as failed. On loopback
+ * Chromium 156 connects within a second, through TURN as well. Real networks add round trips
+ * and STUN retransmissions, and 30 s is an estimate that leaves room for them. When no
+ * candidate pair can work, the connection may never reach `failed` (with no candidates at all
+ * it stays `new`), and without this limit both people would wait forever. It matches
+ * ICE_RECOVERY_BUDGET_MS, so a person waits no longer for a new call than for a dropped one to
+ * come back.
+ */
+const CONNECT_BUDGET_MS = 30_000;
 
 /** Parameters a {@link Call} takes from the client that owns it. */
 export interface CallParams {
@@ -102,6 +112,8 @@ interface TestHooks {
    * force a codec the policy leaves out.
    */
   videoCodecs?: string[];
+  /** Replaces {@link CONNECT_BUDGET_MS}, so a test of a call that cannot connect ends sooner. */
+  connectBudgetMs?: number;
 }
 
 function readTestHooks(): TestHooks {
@@ -129,6 +141,10 @@ function codecPolicyFrom(hooks: TestHooks): CodecPolicy {
  * Each side checks every SDP offer and answer, its own and the peer's, against the codec policy.
  * When no codec can be encrypted, the side that notices sends `call-error` and both end with
  * `no-common-codec`, so no call ever runs on a codec the worker does not handle.
+ *
+ * A call that is not connected within {@link CONNECT_BUDGET_MS} ends as `failed`: the side whose
+ * limit runs out first sends `call-error` with `connect-timeout` and hangs up, and the peer ends
+ * as `failed` too.
  *
  * Dispatches `change` whenever a readable property changes, and the typed events of
  * {@link CallEventMap}: `statechange`, `remotestream`, `secured`, `chatmessage` for each new
@@ -169,6 +185,7 @@ export class Call extends TypedEventTarget<CallEventMap> {
   #downSince: number | null = null;
   #restartTimer: ReturnType<typeof setTimeout> | null = null;
   #iceRestarts = 0;
+  #connectTimer: ReturnType<typeof setTimeout> | null = null;
   readonly #events = new EventQueue(this);
   /** The values as the last events reported them. */
   #reported: ReportedCallValues = {
@@ -230,6 +247,7 @@ export class Call extends TypedEventTarget<CallEventMap> {
     });
     this.#peer.on('connect', () => {
       if (this.#state !== 'connecting') return;
+      this.#clearConnectTimer();
       this.#state = 'connected';
       this.#startQualitySampling();
       this.#changed();
@@ -237,6 +255,8 @@ export class Call extends TypedEventTarget<CallEventMap> {
     this.#peer.on('data', (data: Uint8Array) => this.#onChatChunk(data));
     this.#peer.on('close', () => this.#end('remote-disconnected'));
     this.#peer.on('error', () => this.#end('failed'));
+    const budget = hooks.connectBudgetMs ?? CONNECT_BUDGET_MS;
+    this.#connectTimer = setTimeout(() => this.#giveUpConnecting(), budget);
 
     this.#visitorShare?.then(
       (share) => {
@@ -471,7 +491,7 @@ export class Call extends TypedEventTarget<CallEventMap> {
       return;
     }
     if (data.type === 'call-error') {
-      this.#end(data.code);
+      this.#end(data.code === 'no-common-codec' ? 'no-common-codec' : 'failed');
       return;
     }
     if (data.type === 'offer' || data.type === 'answer') {
@@ -727,6 +747,20 @@ export class Call extends TypedEventTarget<CallEventMap> {
     }, delayMs);
   }
 
+  /** Sends `call-error` with `connect-timeout`, hangs up and ends a call that did not connect. */
+  #giveUpConnecting(): void {
+    this.#connectTimer = null;
+    if (this.#state !== 'connecting') return;
+    this.#params.sendSignal({ type: 'call-error', code: 'connect-timeout' });
+    this.#params.sendHangUp();
+    this.#end('failed');
+  }
+
+  #clearConnectTimer(): void {
+    if (this.#connectTimer !== null) clearTimeout(this.#connectTimer);
+    this.#connectTimer = null;
+  }
+
   #clearRestartTimer(): void {
     if (this.#restartTimer !== null) clearTimeout(this.#restartTimer);
     this.#restartTimer = null;
@@ -747,6 +781,7 @@ export class Call extends TypedEventTarget<CallEventMap> {
     if (this.#state === 'ended') return;
     this.#state = 'ended';
     this.#endReason = reason;
+    this.#clearConnectTimer();
     this.#clearRestartTimer();
     if (this.#qualityTimer !== null) clearInterval(this.#qualityTimer);
     this.#qualityTimer = null;

@@ -387,7 +387,8 @@ export class VisitorClient extends TypedEventTarget<VisitorClientEventMap> {
           this.#error = new PorchlightError('identity-mismatch', text);
           this.#setState('error');
         } else if (call.endReason === 'failed') {
-          this.#error = new PorchlightError('call-failed', 'The connection to the therapist was lost');
+          const text = 'The connection to the therapist could not be made or was lost';
+          this.#error = new PorchlightError('call-failed', text);
           this.#setState('error');
         } else if (call.endReason === 'no-common-codec') {
           this.#error = noCommonCodecError();

@@ -93,7 +93,9 @@ export interface KeyShareSignal {
 /** Why one side ended the call before media could flow. */
 export type CallErrorCode =
   /** The two browsers share no codec that can be end-to-end encrypted. */
-  'no-common-codec';
+  | 'no-common-codec'
+  /** The peer-to-peer connection did not come up within the sender's connect budget. */
+  | 'connect-timeout';
 
 /**
  * Tells the peer why this side ends the call, so that both people see the same reason. The

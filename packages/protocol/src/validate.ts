@@ -153,7 +153,10 @@ function parseSignalPayload(data: unknown): SignalPayload {
       return share;
     }
     case 'call-error':
-      return { type: 'call-error', code: requireOneOf(data, 'code', ['no-common-codec'] as const) };
+      return {
+        type: 'call-error',
+        code: requireOneOf(data, 'code', ['no-common-codec', 'connect-timeout'] as const),
+      };
   }
 }
 

@@ -53,6 +53,13 @@ export const englishConsole = {
       'Ask whoever runs the call service (the relay) to add your room id, which your website ' +
       'snippet shows. Or check that this page uses the right relay address.',
   },
+  callFailed: {
+    message: 'The last call could not be connected or was interrupted.',
+    action:
+      'The visitor was asked to check their connection and try again, and can knock once ' +
+      'more. If calls keep failing, ask whoever runs the call service (the relay) whether it ' +
+      'offers a TURN server.',
+  },
 };
 
 /** The shape of one language's table of console strings. */
@@ -112,6 +119,13 @@ export const germanConsole: ConsoleStrings = {
       'Bitten Sie die Betreiber des Gesprächsdienstes (Relay), Ihre Raum-ID einzutragen. Sie ' +
       'finden sie im Code für Ihre Website. Oder prüfen Sie, ob diese Seite die richtige ' +
       'Relay-Adresse verwendet.',
+  },
+  callFailed: {
+    message: 'Das letzte Gespräch konnte nicht aufgebaut werden oder wurde unterbrochen.',
+    action:
+      'Ihr Gast wurde gebeten, die Internetverbindung zu prüfen und es noch einmal zu versuchen, ' +
+      'und kann erneut anklopfen. Wenn Gespräche immer wieder scheitern, fragen Sie die ' +
+      'Betreiber des Gesprächsdienstes (Relay), ob sie einen TURN-Server anbieten.',
   },
 };
 

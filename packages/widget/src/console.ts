@@ -62,6 +62,7 @@ export type ConsoleStatus = 'offline' | 'online' | 'in-call';
  * @csspart presence-message - The field for the message visitors see.
  * @csspart set-busy - The "Set busy" button.
  * @csspart set-offline-message - The "Offline with message" button.
+ * @csspart call-failed - The notice that the last call could not be connected or was interrupted.
  * @csspart announcer - The visually hidden live region that announces knocks and status.
  *
  * @cssproperty --porchlight-accent - Background of the main buttons.
@@ -217,6 +218,8 @@ export class PorchlightConsole extends LitElement {
   /** Open system notifications by the call id of the knock they announce. */
   readonly #notifications = new Map<string, Notification>();
   #focusAfterCall = false;
+  /** Whether the last call ended as failed and the state has not changed since. */
+  #lastCallFailed = false;
   readonly #changes = new ChangeController(this, () => this.#handleClientChange());
   readonly #timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
 
@@ -472,10 +475,19 @@ export class PorchlightConsole extends LitElement {
       text = consoleStrings.statusOfflineConnected;
     } else if (state === 'online') text = consoleStrings.statusOnline;
     else if (state === 'in-call') text = consoleStrings.statusInCall;
+    const failure = this.#lastCallFailed && state === 'online' ? consoleStrings.callFailed : null;
     return html`
       <div role="status" aria-live="polite">
         <p class="status" part="status" id="console-status" tabindex="-1">${text}</p>
       </div>
+      ${failure
+        ? html`
+            <div role="alert">
+              <p class="status" part="call-failed">${failure.message}</p>
+              <p class="hint">${failure.action}</p>
+            </div>
+          `
+        : nothing}
     `;
   }
 
@@ -647,6 +659,9 @@ export class PorchlightConsole extends LitElement {
     const previous = this.#lastState;
     this.#lastState = state;
     if (state !== previous && previous === 'in-call') this.#focusAfterCall = true;
+    if (state !== previous) {
+      this.#lastCallFailed = previous === 'in-call' && client.call?.endReason === 'failed';
+    }
     if (state !== previous && state === 'in-call') {
       this.dispatchEvent(new PorchlightCallStartEvent({ callId: client.call?.callId ?? null }));
     } else if (state !== previous && previous === 'in-call') {
