@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FrameCryptor, type EncodedFrameLike } from './_frame-cryptor.js';
 import { decodeSFrameHeader } from './_header.js';
 import {
+  EPOCH_BITS,
   FRAMES_PER_EPOCH,
   KeyRing,
   MAX_EPOCH_STEP,
@@ -49,7 +50,7 @@ function makePair() {
   const advance = (ms: number) => {
     clock += ms;
   };
-  return { sender, receiver, sendKeys, advance };
+  return { sender, receiver, sendKeys, receiveKeys, advance };
 }
 
 async function encryptFrames(sender: FrameCryptor, count: number, seed: number) {
@@ -178,5 +179,68 @@ describe('KeyRing ratchet', () => {
     const frames = await encryptFrames(sender, 2, 0);
     expect(headerOf(frames[1]!.frame)).toMatchObject({ kid: wireKid(2n, 1), ctr: 0n });
     expect(await receiver.process(frames[1]!.frame)).toEqual({ status: 'processed' });
+  });
+});
+
+describe('KeyRing ratchet onlyIfUsed', () => {
+  it('leaves a key without frames in its epoch in place', async () => {
+    const { sender, sendKeys } = makePair();
+    expect(sendKeys.ratchet('audio', { onlyIfUsed: true })).toBe(0);
+    await encryptFrames(sender, 1, 0);
+    expect(sendKeys.ratchet('audio', { onlyIfUsed: true })).toBe(1);
+    expect(sendKeys.ratchet('audio', { onlyIfUsed: true })).toBe(0);
+
+    expect(sendKeys.epochState('encrypt', 'audio')).toEqual({ epoch: 1, ratchets: 1 });
+  });
+});
+
+describe('KeyRing epochState', () => {
+  it('is null before set-keys', () => {
+    expect(new KeyRing().epochState('encrypt', 'audio')).toBeNull();
+  });
+
+  it('counts requested and frame-count ratchets of a sender', async () => {
+    const { sender, sendKeys } = makePair();
+    sendKeys.ratchet('audio');
+    sendKeys.ratchet();
+    const key = sendKeys.encryptKey('audio');
+    if (key === undefined) throw new Error('Missing key');
+    key.nextCtr = FRAMES_PER_EPOCH;
+    await encryptFrames(sender, 1, 0);
+
+    expect(sendKeys.epochState('encrypt', 'audio')).toEqual({ epoch: 3, ratchets: 3 });
+    expect(sendKeys.epochState('encrypt', 'video')).toBeNull();
+  });
+
+  it('follows and counts every epoch past three wraps', async () => {
+    const { sender, receiver, sendKeys, receiveKeys } = makePair();
+    const epochs = 3 * 2 ** EPOCH_BITS + 2;
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      sendKeys.ratchet('audio');
+      const [frame] = await encryptFrames(sender, 1, epoch);
+      expect(await receiver.process(frame!.frame)).toEqual({ status: 'processed' });
+    }
+
+    expect(receiveKeys.epochState('decrypt', 'audio')).toEqual({ epoch: epochs, ratchets: epochs });
+  });
+
+  it('counts one move when a receiver skips epochs', async () => {
+    const { sender, receiver, sendKeys, receiveKeys } = makePair();
+    for (let i = 0; i < 3; i++) sendKeys.ratchet('audio');
+    const [frame] = await encryptFrames(sender, 1, 0);
+    await receiver.process(frame!.frame);
+
+    expect(receiveKeys.epochState('decrypt', 'audio')).toEqual({ epoch: 3, ratchets: 1 });
+  });
+
+  it('leaves the receiver in place on a forged newer epoch', async () => {
+    const { sender, receiver, sendKeys, receiveKeys } = makePair();
+    sendKeys.ratchet('audio');
+    const [newer] = await encryptFrames(sender, 1, 5);
+    const forged = new Uint8Array(newer!.frame.data.slice(0));
+    forged[forged.length - 1] = (forged.at(-1) as number) ^ 1;
+    await receiver.process({ ...newer!.frame, data: forged.buffer });
+
+    expect(receiveKeys.epochState('decrypt', 'audio')).toEqual({ epoch: 0, ratchets: 0 });
   });
 });

@@ -4,7 +4,12 @@ import { describeType, equalBytesConstantTime, MAX_UINT64 } from './_bytes.js';
 import { ReplayWindow } from './_replay-window.js';
 import { WebCryptoSFrameContext } from './_sframe-webcrypto.js';
 import { AES_128_GCM_SHA256_128 } from './_suites.js';
-import type { KeyEntry, MediaKind, TransformOperation } from './worker-protocol.js';
+import type {
+  KeyEntry,
+  KeyEpochState,
+  MediaKind,
+  TransformOperation,
+} from './worker-protocol.js';
 
 /** Cipher suite of all media frames. */
 export const MEDIA_CIPHER_SUITE = AES_128_GCM_SHA256_128;
@@ -69,6 +74,8 @@ export interface InstalledKey {
   nextCtr: bigint;
   /** Previous epoch of a decrypt key, accepted until `expiresAt` (milliseconds). */
   previous?: EpochKey & { expiresAt: number };
+  /** Moves to a later epoch: ratchets (encrypt keys) or epochs followed (decrypt keys). */
+  ratchets: number;
 }
 
 /** Epoch key chosen for an incoming frame, and how to record that it decrypted. */
@@ -179,6 +186,7 @@ export class KeyRing {
               fingerprint,
               current: createEpoch(keyId, 0, entry.baseKey.slice()),
               nextCtr: 0n,
+              ratchets: 0,
             },
       );
       if (keys.length > MAX_KEYS_PER_SLOT) keys.shift();
@@ -192,15 +200,18 @@ export class KeyRing {
   }
 
   /**
-   * Moves the newest encrypt key of `kind` (or of both kinds) to its next epoch.
+   * Moves the newest encrypt key of `kind` (or of both kinds) to its next epoch. With
+   * `onlyIfUsed`, a key that has encrypted no frame in its current epoch stays where it is, so
+   * that timed ratchets never take a sender more than one epoch past its last frame.
    *
    * @returns how many keys moved.
    */
-  ratchet(kind?: MediaKind): number {
+  ratchet(kind?: MediaKind, { onlyIfUsed = false }: { onlyIfUsed?: boolean } = {}): number {
     let moved = 0;
     for (const each of kind === undefined ? (['audio', 'video'] as const) : [kind]) {
       const key = this.encryptKey(each);
       if (key === undefined) continue;
+      if (onlyIfUsed && key.nextCtr === 0n) continue;
       advanceEncryptKey(key);
       moved++;
     }
@@ -222,7 +233,8 @@ export class KeyRing {
       delete key.previous;
     }
 
-    const step = (epochBits - key.current.epoch + EPOCH_MODULUS) % EPOCH_MODULUS;
+    // The current epoch counts on past 15, so reduce it first: the difference must not go negative.
+    const step = (epochBits - (key.current.epoch % EPOCH_MODULUS) + EPOCH_MODULUS) % EPOCH_MODULUS;
     if (step === 0) return { key: key.current, commit: () => undefined };
     if (step <= MAX_EPOCH_STEP) {
       const candidate = nextEpoch(keyId, key.current, step);
@@ -232,6 +244,7 @@ export class KeyRing {
           key.previous?.baseKey.fill(0);
           key.previous = { ...key.current, expiresAt: now + PREVIOUS_EPOCH_GRACE_MS };
           key.current = candidate;
+          key.ratchets++;
         },
       };
     }
@@ -246,12 +259,19 @@ export class KeyRing {
   has(operation: TransformOperation, kind: MediaKind): boolean {
     return (this.slots.get(`${operation}:${kind}`)?.length ?? 0) > 0;
   }
+
+  /** Returns the epoch and ratchet count of the newest key of `operation` and `kind`. */
+  epochState(operation: TransformOperation, kind: MediaKind): KeyEpochState | null {
+    const key = this.slots.get(`${operation}:${kind}`)?.at(-1);
+    return key === undefined ? null : { epoch: key.current.epoch, ratchets: key.ratchets };
+  }
 }
 
 function advanceEncryptKey(key: InstalledKey): void {
   const old = key.current;
   key.current = nextEpoch(key.keyId, old, 1);
   key.nextCtr = 0n;
+  key.ratchets++;
   old.baseKey.fill(0);
 }
 

@@ -151,10 +151,67 @@ describe('WorkerRuntime', () => {
       // Only the empty frame passes, so nothing goes out in clear.
       expect(output.map((frame) => frame.data.byteLength)).toEqual([0]);
       expect(runtime.stats.encrypt.audio).toEqual({ frames: 0, dropped: 2, empty: 1 });
+      expect(runtime.snapshot().drops.encrypt.audio).toEqual({ 'no-webcrypto': 2 });
       expect(posted).toContainEqual(
         expect.objectContaining({ type: 'frames-dropped', reason: 'no-webcrypto' }),
       );
     });
+  });
+
+  it('get-stats reports the epochs of encrypt and decrypt keys', async () => {
+    const posted: WorkerResponse[] = [];
+    const runtime = new WorkerRuntime((message) => posted.push(message), fakeClock());
+    runtime.handleMessage({ type: 'get-stats', requestId: 1 });
+    const keys = [...keysFor('encrypt'), ...keysFor('decrypt')];
+    runtime.handleMessage({ type: 'set-keys', keys });
+    runtime.handleMessage({ type: 'ratchet' });
+    runtime.handleMessage({ type: 'ratchet', kind: 'audio' });
+    const [encrypted] = await runFrames(runtime, { operation: 'encrypt', kind: 'audio' }, [
+      opusFrame(1),
+    ]);
+    await runFrames(runtime, { operation: 'decrypt', kind: 'audio' }, [encrypted!]);
+    runtime.handleMessage({ type: 'get-stats', requestId: 2 });
+
+    const [before, after] = posted.filter((reply) => reply.type === 'stats');
+    expect(before?.stats.epochs).toEqual({
+      encrypt: { audio: null, video: null },
+      decrypt: { audio: null, video: null },
+    });
+    expect(after?.stats.epochs).toEqual({
+      encrypt: { audio: { epoch: 2, ratchets: 2 }, video: null },
+      decrypt: { audio: { epoch: 2, ratchets: 1 }, video: null },
+    });
+    expect(after?.stats.encrypt.audio).toEqual({ frames: 1, dropped: 0, empty: 0 });
+    expect(after?.stats.decrypt.audio).toEqual({ frames: 1, dropped: 0, empty: 0 });
+  });
+
+  it('get-stats counts redelivered frames as duplicates', async () => {
+    const runtime = new WorkerRuntime(() => undefined, fakeClock());
+    const keys = [...keysFor('encrypt'), ...keysFor('decrypt')];
+    runtime.handleMessage({ type: 'set-keys', keys });
+    const [encrypted] = await runFrames(runtime, { operation: 'encrypt', kind: 'audio' }, [
+      opusFrame(1),
+    ]);
+    const copy = () => ({ data: encrypted!.data.slice(0) });
+    await runFrames(runtime, { operation: 'decrypt', kind: 'audio' }, [copy(), copy(), copy()]);
+
+    const stats = runtime.snapshot();
+    expect(stats.decrypt.audio).toEqual({ frames: 1, dropped: 2, empty: 0 });
+    expect(stats.drops.decrypt.audio).toEqual({ duplicate: 2 });
+  });
+
+  it('timed ratchet request skips keys without frames', async () => {
+    const posted: WorkerResponse[] = [];
+    const runtime = new WorkerRuntime((message) => posted.push(message), fakeClock());
+    runtime.handleMessage({ type: 'set-keys', keys: keysFor('encrypt') });
+    runtime.handleMessage({ type: 'ratchet', onlyIfUsed: true });
+    await runFrames(runtime, { operation: 'encrypt', kind: 'audio' }, [opusFrame(1)]);
+    runtime.handleMessage({ type: 'ratchet', onlyIfUsed: true });
+    runtime.handleMessage({ type: 'ratchet', onlyIfUsed: true });
+    runtime.handleMessage({ type: 'get-stats', requestId: 1 });
+
+    const reply = posted.find((message) => message.type === 'stats');
+    expect(reply?.stats.epochs.encrypt.audio).toEqual({ epoch: 1, ratchets: 1 });
   });
 
   it('get-stats returns a counters copy', () => {

@@ -2,11 +2,14 @@ import { DropNotifier, type NotifierClock } from './_drop-notifier.js';
 import { FrameCryptor, type EncodedFrameLike } from './_frame-cryptor.js';
 import { KeyRing } from './_key-ring.js';
 import type {
+  DropCounts,
   E2eeStats,
+  KeyEpochState,
   MediaKind,
   TransformCounters,
   TransformOperation,
   TransformOptions,
+  TransformStats,
   WorkerRequest,
   WorkerResponse,
 } from './worker-protocol.js';
@@ -46,9 +49,13 @@ function validateOptions(options: unknown): TransformOptions {
  */
 export class WorkerRuntime {
   readonly keys = new KeyRing();
-  readonly stats: E2eeStats = {
+  readonly stats: TransformStats = {
     encrypt: { audio: emptyCounters(), video: emptyCounters() },
     decrypt: { audio: emptyCounters(), video: emptyCounters() },
+  };
+  private readonly drops: E2eeStats['drops'] = {
+    encrypt: { audio: {}, video: {} },
+    decrypt: { audio: {}, video: {} },
   };
   private readonly notifier: DropNotifier;
   /** Video encrypt transformers that can generate a key frame when a new key arrives. */
@@ -78,14 +85,10 @@ export class WorkerRuntime {
         }
         return;
       case 'get-stats':
-        this.post({
-          type: 'stats',
-          requestId: request.requestId,
-          stats: structuredClone(this.stats),
-        });
+        this.post({ type: 'stats', requestId: request.requestId, stats: this.snapshot() });
         return;
       case 'ratchet':
-        this.keys.ratchet(request.kind);
+        this.keys.ratchet(request.kind, { onlyIfUsed: request.onlyIfUsed === true });
         return;
       case 'attach-streams':
         this.attach(request.readable, request.writable, request);
@@ -95,6 +98,19 @@ export class WorkerRuntime {
           `Unknown worker request type: ${String((request as { type?: unknown }).type)}`,
         );
     }
+  }
+
+  /** Copies the frame and drop counters and adds the ratchet state of each kind and direction. */
+  snapshot(): E2eeStats {
+    const epochsOf = (operation: TransformOperation): Record<MediaKind, KeyEpochState | null> => ({
+      audio: this.keys.epochState(operation, 'audio'),
+      video: this.keys.epochState(operation, 'video'),
+    });
+    return {
+      ...structuredClone(this.stats),
+      drops: structuredClone(this.drops),
+      epochs: { encrypt: epochsOf('encrypt'), decrypt: epochsOf('decrypt') },
+    };
   }
 
   /** Handles an `rtctransform` event of `RTCRtpScriptTransform`. */
@@ -135,6 +151,7 @@ export class WorkerRuntime {
   ): Promise<void> {
     const { operation, kind } = validateOptions(options);
     const cryptor = this.createCryptor(operation, kind, transformer);
+    const drops: DropCounts = this.drops[operation][kind];
 
     const transform = new TransformStream<EncodedFrameLike, EncodedFrameLike>({
       // The stream awaits each transform call before the next, so frames keep their order.
@@ -144,6 +161,8 @@ export class WorkerRuntime {
           controller.enqueue(frame);
           return;
         }
+        const reason = outcome.quiet ? 'duplicate' : outcome.reason;
+        drops[reason] = (drops[reason] ?? 0) + 1;
         if (!outcome.quiet) this.notifier.record(operation, kind, outcome.reason);
       },
     });

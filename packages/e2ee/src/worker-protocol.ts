@@ -42,9 +42,12 @@ export type WorkerRequest =
    * Moves the encrypt key of `kind` (both kinds when absent) to its next ratchet epoch. The base
    * key ratchets with HKDF, the epoch in the low 4 bits of the KID goes up by one and the CTR
    * restarts at 0. Receivers follow when they see the new epoch and keep the previous one for
-   * 2 s. The worker also ratchets on its own every 2^16 frames of a key.
+   * 2 s. The worker also ratchets on its own every 2^16 frames of a key. With `onlyIfUsed`, a key
+   * that has encrypted no frame in its current epoch does not move. A receiver follows at most 7
+   * epochs at once, and a sender that ratchets on a timer while it sends nothing (a stalled
+   * camera) would otherwise leave the receiver unable to decrypt its next frames.
    */
-  | { type: 'ratchet'; kind?: MediaKind }
+  | { type: 'ratchet'; kind?: MediaKind; onlyIfUsed?: boolean }
   /** Asks for a `stats` reply with the same `requestId`. */
   | { type: 'get-stats'; requestId: number };
 
@@ -61,7 +64,39 @@ export interface TransformCounters {
   empty: number;
 }
 
-export type E2eeStats = Record<TransformOperation, Record<MediaKind, TransformCounters>>;
+/** Frame counters of every transform kind and direction. */
+export type TransformStats = Record<TransformOperation, Record<MediaKind, TransformCounters>>;
+
+/** Ratchet state of the newest key of one kind and direction. */
+export interface KeyEpochState {
+  /**
+   * Epoch of the key, counted from 0 at `set-keys` and never wrapping. The wire KID carries it
+   * modulo 16.
+   */
+  epoch: number;
+  /**
+   * Moves of the key to a later epoch: ratchets made (encrypt), or epochs followed when a frame
+   * of a newer epoch decrypted (decrypt). A decrypt key that followed every epoch one at a time
+   * has `ratchets` equal to `epoch`. A smaller count means that it skipped epochs, because none
+   * of their frames reached it.
+   */
+  ratchets: number;
+}
+
+/**
+ * Dropped frames of one kind and direction by reason. Identical redeliveries, which the replay
+ * check drops without a `frames-dropped` notice, count as `duplicate` instead of `replay`.
+ */
+export type DropCounts = Partial<Record<DropReason | 'duplicate', number>>;
+
+/**
+ * Frame counters, dropped frames by reason, and the ratchet state of each kind and direction
+ * (null before `set-keys`).
+ */
+export interface E2eeStats extends TransformStats {
+  drops: Record<TransformOperation, Record<MediaKind, DropCounts>>;
+  epochs: Record<TransformOperation, Record<MediaKind, KeyEpochState | null>>;
+}
 
 /**
  * Why the worker dropped a frame. `no-webcrypto`: the worker has no `crypto.subtle`, which only
