@@ -96,11 +96,21 @@ async function measure(pair, budgetMs, now) {
  * Runs every case and returns rows `{ group, suite, path, size, microseconds, added }`.
  *
  * @param env.SFrameContext - the package's SFrameContext class.
+ * @param env.KeyRing - the worker's KeyRing class.
+ * @param env.FrameCryptor - the worker's FrameCryptor class.
  * @param env.subtle - WebCrypto's SubtleCrypto.
  * @param env.now - milliseconds clock (`performance.now`).
  * @param env.budgetMs - time spent per case.
  */
-export async function runCases({ SFrameContext, subtle, now, budgetMs, webCryptoMinBytes }) {
+export async function runCases({
+  SFrameContext,
+  KeyRing,
+  FrameCryptor,
+  subtle,
+  now,
+  budgetMs,
+  webCryptoMinBytes,
+}) {
   const baseKey = new Uint8Array(32).fill(3);
   const rows = [];
 
@@ -141,6 +151,36 @@ export async function runCases({ SFrameContext, subtle, now, budgetMs, webCrypto
     rows.push({ group, suite: 'random-iv', path: 'webcrypto', size, microseconds, added });
   };
 
+  // One Opus frame through the worker's own classes, with or without a ratchet of the sender's
+  // key before it, which makes the receiver derive the next epoch's key on that frame.
+  const ratchetCase = async (path) => {
+    const size = CALL_SIZES.audio;
+    const sendKeys = new KeyRing();
+    sendKeys.setKeys([{ operation: 'encrypt', kind: 'audio', kid: 0, baseKey }]);
+    const receiveKeys = new KeyRing();
+    receiveKeys.setKeys([{ operation: 'decrypt', kind: 'audio', kid: 0, baseKey }]);
+    const counters = () => ({ frames: 0, dropped: 0, empty: 0 });
+    const cryptor = (operation, keys) =>
+      new FrameCryptor({ operation, kind: 'audio', keys, counters: counters() });
+    const sender = cryptor('encrypt', sendKeys);
+    const receiver = cryptor('decrypt', receiveKeys);
+    const plaintext = frameOf(size);
+    const microseconds = await measure(
+      async () => {
+        if (path === 'ratchet') sendKeys.ratchet('audio');
+        const frame = { data: plaintext.slice().buffer };
+        await sender.process(frame);
+        const outcome = await receiver.process(frame);
+        if (outcome.status !== 'processed') {
+          throw new Error(`Ratchet case ${path}: frame ${outcome.status} (${outcome.reason})`);
+        }
+      },
+      budgetMs,
+      now,
+    );
+    rows.push({ group: 'ratchet', suite: MEDIA_SUITE, path, size, microseconds });
+  };
+
   for (const size of TABLE_SIZES) {
     for (const [suite] of SUITES) {
       await sframeCase('table', suite, 'noble', size);
@@ -158,5 +198,7 @@ export async function runCases({ SFrameContext, subtle, now, budgetMs, webCrypto
     }
     await randomIvCase('call', size);
   }
+  await ratchetCase('steady');
+  await ratchetCase('ratchet');
   return rows;
 }

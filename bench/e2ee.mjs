@@ -51,6 +51,8 @@ async function runInNode(scratch) {
   const entry = await import(pathToFileURL(file).href);
   const rows = await entry.runCases({
     SFrameContext: entry.SFrameContext,
+    KeyRing: entry.KeyRing,
+    FrameCryptor: entry.FrameCryptor,
     subtle: globalThis.crypto.subtle,
     now: () => performance.now(),
     budgetMs: options.budgetMs,
@@ -219,6 +221,26 @@ function printCall(results, webCryptoMinBytes) {
   return lines.join('\n');
 }
 
+function printRatchet(results) {
+  const lines = [
+    `Key ratchet: one ${CALL_SIZES.audio} B Opus frame encrypted and decrypted through the ` +
+      "worker's FrameCryptor and KeyRing, microseconds",
+    '',
+  ];
+  const header = `| ${pad('Runtime', 10, true)} | ${pad('No ratchet', 10)} | ${pad('Ratchet before each frame', 25)} | ${pad('Cost of one ratchet', 19)} |`;
+  lines.push(header, header.replace(/[^|]/g, '-'));
+  for (const [name, rows] of Object.entries(results)) {
+    const steady = find(rows, 'ratchet', 0x0004, 'steady', CALL_SIZES.audio)?.microseconds;
+    const moved = find(rows, 'ratchet', 0x0004, 'ratchet', CALL_SIZES.audio)?.microseconds;
+    if (steady === undefined || moved === undefined) continue;
+    lines.push(
+      `| ${pad(name, 10, true)} | ${pad(micros(steady), 10)} | ${pad(micros(moved), 25)} | ${pad(micros(moved - steady), 19)} |`,
+    );
+  }
+  lines.push('', 'The cost covers both sides: the sender ratchets and the receiver follows.');
+  return lines.join('\n');
+}
+
 const loadBefore = loadavg()
   .map((value) => value.toFixed(2))
   .join(', ');
@@ -244,6 +266,8 @@ try {
       printSweep(results),
       '',
       printCall(results, node.webCryptoMinBytes),
+      '',
+      printRatchet(results),
       '',
       `Took ${((performance.now() - started) / 1000).toFixed(0)} s`,
       '',

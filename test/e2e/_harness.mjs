@@ -317,6 +317,20 @@ export async function readCallStats(page, tagName) {
 }
 
 /**
+ * Reads the call stats of the host's console and the visitor's button at the same time, and
+ * throws if either page has no call to read. Returns `{ host, visitor }`.
+ */
+export async function readBothSides(hostPage, visitorPage) {
+  const [host, visitor] = await Promise.all([
+    readCallStats(hostPage, HOST_TAG),
+    readCallStats(visitorPage, VISITOR_TAG),
+  ]);
+  assert.equal(host.error, undefined, `host: ${host.error}`);
+  assert.equal(visitor.error, undefined, `visitor: ${visitor.error}`);
+  return { host, visitor };
+}
+
+/**
  * Calls `read` every `intervalMs` until `done(value)` is true and returns that value. On timeout it
  * throws with `description` and the last value read.
  */
@@ -402,22 +416,27 @@ export async function consoleStatus(page) {
 }
 
 /**
- * Adds hooks to the enclosing `describe` that start the relay, the static server and one Chromium
+ * Adds hooks to the enclosing `describe` that start the relay, the static server and one browser
  * for each side before its tests, and close them after. Returns the object whose `servers`,
  * `host` and `visitor` the `before` hook fills in. `startProxy` is passed on to
  * {@link startServers}, and `visitorArgs`, when given, replaces the visitor's Chromium flags.
+ * The host runs in Chromium, the visitor in `visitorEngine` ('chromium' or 'firefox').
  */
 export function useServersAndBrowsers(
   diagnostics,
-  { startProxy, visitorArgs, timeoutMs = 30_000 } = {},
+  { startProxy, visitorArgs, timeoutMs = 30_000, visitorEngine = 'chromium' } = {},
 ) {
   const setup = { servers: undefined, host: undefined, visitor: undefined };
   before(
     async () => {
       requireWidgetBuild();
+      if (visitorEngine === 'firefox') requireFirefox();
       setup.servers = await startServers(diagnostics, {}, { startProxy });
       setup.host = await launchBrowser('host', diagnostics);
-      setup.visitor = await launchBrowser('visitor', diagnostics, { args: visitorArgs });
+      setup.visitor = await launchBrowser('visitor', diagnostics, {
+        engine: visitorEngine,
+        args: visitorArgs,
+      });
     },
     { timeout: timeoutMs },
   );

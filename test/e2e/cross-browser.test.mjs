@@ -17,6 +17,7 @@ import {
   launchBrowser,
   placeCall,
   readAlertText,
+  readBothSides,
   readCallStats,
   requireFirefox,
   requireWidgetBuild,
@@ -110,17 +111,6 @@ function assertEncryptedFramesArrive(sender, receiver, label) {
   }
 }
 
-/** Reads both sides at the same time. */
-async function readBoth(hostPage, visitorPage) {
-  const [host, visitor] = await Promise.all([
-    readCallStats(hostPage, HOST_TAG),
-    readCallStats(visitorPage, VISITOR_TAG),
-  ]);
-  assert.equal(host.error, undefined, `host: ${host.error}`);
-  assert.equal(visitor.error, undefined, `visitor: ${visitor.error}`);
-  return { host, visitor };
-}
-
 /**
  * Checks a running call on both sides: remote video decodes on `codec`, remote audio arrives,
  * every frame each side sends is encrypted and reaches the other side decrypted, and no E2EE
@@ -138,19 +128,19 @@ async function assertEncryptedCall({ hostPage, visitorPage, codec, diagnostics }
     );
   }
 
-  const first = await readBoth(hostPage, visitorPage);
+  const first = await readBothSides(hostPage, visitorPage);
   await sleep(GROWTH_WINDOW_MS);
   // A loaded machine can stall a decoder for a moment (for example while it waits for a key
   // frame), so the second sample waits, within a bound, until video decoding has advanced on both
   // sides; every assertion below still compares the two samples.
   const second = await waitUntil(
-    () => readBoth(hostPage, visitorPage),
+    () => readBothSides(hostPage, visitorPage),
     (sample) =>
       ['host', 'visitor'].every(
         (side) => sample[side].inbound.video.framesDecoded > first[side].inbound.video.framesDecoded,
       ),
     { description: 'remote video framesDecoded to grow on both sides', timeoutMs: 10_000 },
-  ).catch(() => readBoth(hostPage, visitorPage));
+  ).catch(() => readBothSides(hostPage, visitorPage));
   diagnostics.add('stats', JSON.stringify({ first, second }));
 
   for (const side of ['host', 'visitor']) {
@@ -267,9 +257,9 @@ describe('calls between Chromium and Firefox', () => {
           );
         }
 
-        const first = await readBoth(hostPage, visitorPage);
+        const first = await readBothSides(hostPage, visitorPage);
         await sleep(2 * GROWTH_WINDOW_MS);
-        const second = await readBoth(hostPage, visitorPage);
+        const second = await readBothSides(hostPage, visitorPage);
         diagnostics.add('stats', JSON.stringify({ first, second }));
 
         for (const side of ['host', 'visitor']) {

@@ -66,6 +66,12 @@ const ICE_RECOVERY_BUDGET_MS = 30_000;
  * come back.
  */
 const CONNECT_BUDGET_MS = 30_000;
+/**
+ * Milliseconds between two ratchets of this side's encrypt keys. A key taken from the memory of
+ * either browser during the call then opens at most the last minute of the media recorded
+ * before (docs/security.md explains the choice).
+ */
+const KEY_RATCHET_INTERVAL_MS = 60_000;
 
 /** Parameters a {@link Call} takes from the client that owns it. */
 export interface CallParams {
@@ -114,11 +120,21 @@ interface TestHooks {
   videoCodecs?: string[];
   /** Replaces {@link CONNECT_BUDGET_MS}, so a test of a call that cannot connect ends sooner. */
   connectBudgetMs?: number;
+  /**
+   * Replaces {@link KEY_RATCHET_INTERVAL_MS}, in milliseconds, so that a test crosses many key
+   * epochs within seconds.
+   */
+  ratchetIntervalMs?: number;
 }
 
 function readTestHooks(): TestHooks {
   const hooks = (globalThis as { __PORCHLIGHT_TEST__?: unknown }).__PORCHLIGHT_TEST__;
   return typeof hooks === 'object' && hooks !== null ? (hooks as TestHooks) : {};
+}
+
+function ratchetIntervalFrom(hooks: TestHooks): number {
+  const interval = hooks.ratchetIntervalMs;
+  return typeof interval === 'number' && interval > 0 ? interval : KEY_RATCHET_INTERVAL_MS;
 }
 
 function codecPolicyFrom(hooks: TestHooks): CodecPolicy {
@@ -184,6 +200,7 @@ export class Call extends TypedEventTarget<CallEventMap> {
   /** When ICE went down, or null while it is up. */
   #downSince: number | null = null;
   #restartTimer: ReturnType<typeof setTimeout> | null = null;
+  #ratchetTimer: ReturnType<typeof setInterval> | null = null;
   #iceRestarts = 0;
   #connectTimer: ReturnType<typeof setTimeout> | null = null;
   readonly #events = new EventQueue(this);
@@ -466,7 +483,10 @@ export class Call extends TypedEventTarget<CallEventMap> {
     this.#end('local-hang-up');
   }
 
-  /** Frame counters of the E2EE worker: how many frames were encrypted, decrypted and dropped. */
+  /**
+   * Frame counters of the E2EE worker (how many frames were encrypted, decrypted and dropped),
+   * the dropped frames by reason, and the key epoch of each direction and kind.
+   */
   getE2eeStats(): Promise<E2eeStats> {
     const requestId = ++this.#statsRequestId;
     return new Promise((resolve, reject) => {
@@ -613,7 +633,20 @@ export class Call extends TypedEventTarget<CallEventMap> {
     this.#chatKey = secrets.chat;
     this.#chat = new ChatCipher(secrets.chat);
     this.#postToWorker({ type: 'set-keys', keys: secrets.keys });
+    this.#startKeyRatchet();
     this.#changed();
+  }
+
+  /**
+   * Ratchets this side's encrypt keys on a fixed interval, for forward secrecy within the call.
+   * The worker skips a key that sent no frame in its current epoch, so a paused camera never
+   * leaves the receiver more epochs behind than it can follow.
+   */
+  #startKeyRatchet(): void {
+    const interval = ratchetIntervalFrom(readTestHooks());
+    this.#ratchetTimer = setInterval(() => {
+      this.#postToWorker({ type: 'ratchet', onlyIfUsed: true });
+    }, interval);
   }
 
   #onChatChunk(data: Uint8Array): void {
@@ -785,6 +818,8 @@ export class Call extends TypedEventTarget<CallEventMap> {
     this.#clearRestartTimer();
     if (this.#qualityTimer !== null) clearInterval(this.#qualityTimer);
     this.#qualityTimer = null;
+    if (this.#ratchetTimer !== null) clearInterval(this.#ratchetTimer);
+    this.#ratchetTimer = null;
     this.#screenTrack?.stop();
     this.#peer.removeAllListeners();
     this.#peer.on('error', () => {}); // simple-peer may still emit while tearing down.

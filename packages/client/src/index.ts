@@ -25,5 +25,5 @@ export { rateNetwork, type NetworkQuality, type NetworkSample } from './quality.
 export { detectTransformApi, type TransformApi } from './transforms.js';
 export { SignalingConnection, SignalingMessageEvent } from './signaling.js';
 export * from './types.js';
-export type { E2eeStats, TransformCounters } from '@porchlight/e2ee';
+export type { E2eeStats, KeyEpochState, TransformCounters } from '@porchlight/e2ee';
 export { isRoomId, publicKeyFromRoomId, roomIdFromPublicKey } from '@porchlight/e2ee';
