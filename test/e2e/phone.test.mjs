@@ -197,7 +197,12 @@ describe('visitor on a phone screen', () => {
         (stats) => stats.inbound?.video.framesDecoded > 0,
         { description: 'the phone to decode remote video' },
       );
-      const inCall = await measureLayout(visitorPage);
+      // A video element starts playing a moment after its first decoded frame.
+      const inCall = await waitUntil(
+        () => measureLayout(visitorPage),
+        (layout) => layout.videos.length >= 2 && layout.videos.every((video) => !video.paused),
+        { description: 'both call videos to play' },
+      );
       diagnostics.add('phone in call', JSON.stringify(inCall));
       await saveScreenshot(visitorPage, 'phone-in-call');
 
