@@ -94,7 +94,7 @@ describe('resilience', () => {
 
       await visitorPage.locator(`${VISITOR_TAG} >>> [part~="chat-input"]`).fill('Hello there');
       await clickWhenPresent(visitorPage, `${VISITOR_TAG} >>> [part~="chat-send"]`);
-      // The host answers once the greeting arrived, so each side's list has a fixed order.
+      // The host replies once the greeting arrived, so each side's list has a fixed order.
       await waitUntil(
         () => readCall(hostPage, HOST_TAG, 'messages'),
         (messages) => messages?.length === 1,

@@ -8,7 +8,7 @@ import {
   type VisitorState,
 } from '@porchlight/client';
 
-/** What this page tells the visitor for each failure, with what to do next. */
+/** Message this page shows the visitor for each failure, with what to do next. */
 const ERROR_TEXT: Record<PorchlightErrorCode, string> = {
   'relay-unreachable': 'The connection to the call service failed. Check your internet and reload.',
   'relay-error': 'The call service rejected this page. Please reload it.',

@@ -1,5 +1,5 @@
 // Typed events of VisitorClient, HostClient and Call. Each of them also dispatches a plain
-// `change` event whenever any readable property changed; these events say what changed and carry
+// `change` event whenever any readable property changed. These events name what changed and carry
 // the new value.
 import type { Call } from './call.js';
 import type { NetworkQuality } from './quality.js';
@@ -28,7 +28,7 @@ export class StateChangeEvent<S extends string = string> extends Event {
   }
 }
 
-/** `presencechange`: the therapist's presence as the visitor sees it changed. */
+/** `presencechange`: the therapist's presence, as the relay reports it to the visitor, changed. */
 export class PresenceChangeEvent extends Event {
   /** The new presence, or null while the relay has not sent one. */
   readonly presence: PresenceDetail | null;
@@ -52,7 +52,7 @@ export class CallStartEvent extends Event {
 
 /** `error`: the client entered its `error` state. */
 export class ClientErrorEvent extends Event {
-  /** The failure, with a stable `code` to choose the message a person sees. */
+  /** The failure, with a stable `code` for choosing the message shown to a person. */
   readonly error: PorchlightError;
 
   constructor(error: PorchlightError) {
@@ -121,7 +121,7 @@ export class QualityChangeEvent extends Event {
 
 /** `end`: the call ended. It dispatches nothing after this event. */
 export class CallEndEvent extends Event {
-  /** Why the call ended. */
+  /** Reason the call ended. */
   readonly reason: CallEndReason;
 
   constructor(reason: CallEndReason) {
@@ -196,9 +196,9 @@ export interface TypedEventTarget<M> {
 
 /**
  * Dispatches events on `target` one at a time, in the order they were raised. A listener may
- * change the client or call, which raises more events while one is being dispatched; those wait
- * until the current event has reached every listener, so every listener sees each change in
- * order and none sees an older event after a newer one.
+ * change the client or call and so raise more events during a dispatch. Those wait until the
+ * current event has reached every listener, so no listener receives an older event after a
+ * newer one.
  */
 export class EventQueue {
   readonly #target: EventTarget;

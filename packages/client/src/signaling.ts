@@ -63,7 +63,7 @@ export class SignalingConnection extends EventTarget {
    * `authenticated`. Resolves with the relay's `welcome`.
    *
    * @throws {PorchlightError} `relay-unreachable` when the relay cannot be reached or does not
-   * answer in time, `room-unknown` when it does not serve the room, `relay-error` when it rejects
+   * respond in time, `room-unknown` when it does not serve the room, `relay-error` when it rejects
    * the greeting for another reason, `identity-mismatch` when it rejects the host's signature.
    */
   connect(): Promise<WelcomeMessage> {
